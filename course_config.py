@@ -1,0 +1,30 @@
+# The course's one configuration file: nbgrader's settings and the course tooling's.
+# nbgrader:  nbgrader <command> --NbGrader.config_file_name=course_config ...
+# dlcourse:  reads this file from the course root (the folder holding it).
+import os
+
+c = get_config()  # noqa: F821 (provided by traitlets when nbgrader or dlcourse loads this file)
+here = os.path.dirname(os.path.abspath(__file__))
+
+# --- nbgrader -------------------------------------------------------------------------
+c.CourseDirectory.course_id = "dl-frameworks"
+c.CourseDirectory.root = here
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, "gradebook.db")
+c.Exchange.root = os.path.join(here, "run", "exchange")
+# A stub cell is a NotImplementedError; the learner replaces it.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# --- the course tooling (dlcourse) -----------------------------------------------------
+# Each assignment: frameworks the grading worker imports before the learner's code,
+# and optional limits (test_timeout, total_timeout in seconds; memory_mb).
+c.DLCourse.assignments = {
+    "02_tf_function": {"preload": ["tensorflow"], "due": "2027-02-01 17:00:00 UTC"},
+    "07_torch_tensors_autograd": {"preload": ["torch"], "due": "2027-03-15 17:00:00 UTC"},
+}
+c.DLCourse.test_timeout = 60      # seconds per hidden test
+c.DLCourse.total_timeout = 900    # seconds per submission, all tests together
+c.DLCourse.memory_mb = 4096       # resident memory of a submission's processes
+c.DLCourse.threads = 1            # compute threads per worker (jobs run side by side)

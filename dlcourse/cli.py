@@ -1,0 +1,83 @@
+"""The ``dlcourse`` command: build, check, grade, verify (and the demo class)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import CourseError
+
+
+def _grade(args) -> int:
+    from .grade import grade
+
+    result = grade(args.assignment, args.submission, seed=args.seed)
+    print(result.to_json() if args.json else result.table())
+    return 0
+
+
+def _build(args) -> int:
+    from .build import build
+
+    for line in build(args.assignments):
+        print(line)
+    return 0
+
+
+def _check(args) -> int:
+    from .visible import check_notebook
+
+    ok = check_notebook(args.assignment, args.notebook)
+    return 0 if ok else 1
+
+
+def _verify(args) -> int:
+    from .verify import verify
+
+    return 0 if verify(args.assignments, jobs=args.jobs) else 1
+
+
+def _demo(args) -> int:
+    from .demo import demo
+
+    return demo()
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="dlcourse", description=__doc__)
+    sub = p.add_subparsers(dest="verb", required=True)
+    b = sub.add_parser("build", help="generate release/ and solutions/ from source/ (nbgrader generate_assignment)")
+    b.add_argument("assignments", nargs="*", help="default: every assignment")
+    b.set_defaults(fn=_build)
+    c = sub.add_parser("check", help="run the visible checks on a notebook, as the learner would")
+    c.add_argument("assignment")
+    c.add_argument("notebook", nargs="?", help="default: <assignment>.ipynb in the current folder")
+    c.set_defaults(fn=_check)
+    g = sub.add_parser("grade", help="grade one submission (.ipynb or .py) with the hidden graders, sandboxed")
+    g.add_argument("assignment")
+    g.add_argument("submission")
+    g.add_argument("--json", action="store_true", help="print the result as JSON")
+    g.add_argument("--seed", type=int, help="reproduce a run: the seed printed with its result")
+    g.set_defaults(fn=_grade)
+    v = sub.add_parser("verify", help="references get full marks, stubs 0, every mutant loses points")
+    v.add_argument("assignments", nargs="*", help="default: every assignment")
+    v.add_argument("--jobs", type=int, default=1, help="gradings run side by side")
+    v.set_defaults(fn=_verify)
+    d = sub.add_parser("demo", help="build the course and grade a demo class (reference, stub, mutants)")
+    d.set_defaults(fn=_demo)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.fn(args)
+    except CourseError as exc:
+        print(f"dlcourse: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("dlcourse: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

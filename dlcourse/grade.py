@@ -1,0 +1,58 @@
+"""Grade one submission: load it, run the hidden tests against its sandboxed run."""
+from __future__ import annotations
+
+import contextlib
+import io
+import secrets
+from pathlib import Path
+
+import pytest
+
+from .course import Course
+from .errors import CourseError
+from .grading import GradingPlugin
+from .loader import Cell, Submission, load
+from .report import Result
+from .runner import Run, RunSettings
+
+PYTEST_ARGS = ["-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--assert=plain",
+               "-o", "addopts=", "-o", "python_files=test_*.py", "-o", "console_output_style=classic",
+               "-W", "error::pytest.PytestAssertRewriteWarning"]
+
+
+class _Unloadable(Run):
+    """A run for a submission that could not be read: every test errors with the reason."""
+
+    def __init__(self, path: Path, reason: str, seed: int):
+        super().__init__(Submission(path, [Cell(1, "")]), RunSettings(), seed)
+        self._fatal = reason
+
+
+def grade(assignment: str, path, course: Course | None = None, seed: int | None = None) -> Result:
+    """Grade ``path`` (.ipynb or .py) with the hidden tests of ``assignment``."""
+    course = course or Course.load()
+    grader_dir = course.grader_dir(assignment)
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    path = Path(path)
+    errors: list[str] = []
+    try:
+        submission = load(path)
+        run = Run(submission, course.run_settings(assignment), seed)
+    except CourseError as exc:
+        errors.append(str(exc))
+        run = _Unloadable(path, str(exc), seed)
+    plugin = GradingPlugin(run, seed, course.test_timeout(assignment))
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            code = pytest.main([str(grader_dir), "--rootdir", str(grader_dir), *PYTEST_ARGS], plugins=[plugin])
+    finally:
+        run.close()
+    if code not in (0, 1):
+        raise CourseError(f"the graders in {grader_dir} could not run (pytest exit {int(code)}):\n{out.getvalue()[-2000:]}")
+    errors += [p for p in run.problems if p not in errors]
+    tests = plugin.records
+    return Result(assignment=assignment, submission=str(path),
+                  score=round(sum(t["points"] for t in tests), 4),
+                  max_score=round(sum(t["max_points"] for t in tests), 4),
+                  tests=tests, errors=errors, seed=seed)

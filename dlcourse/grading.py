@@ -1,0 +1,133 @@
+"""What hidden graders import: marks, probes, checks, and the pytest plugin behind them.
+
+A grader test runs in the trusted process and never touches learner objects: it sends a
+probe to the sandbox with ``sub.run(probe, *args)``, gets plain data back, and decides
+with ``expect``/``close`` here, out of the learner's reach.
+
+    @probe
+    def probe_cumsum(mod, x):
+        return mod.running_sum(tf.constant(x)).numpy()
+
+    @graded("running_sum", points=2)
+    def test_running_sum_matches_cumsum(sub, rng):
+        x = rng.standard_normal(7).astype("float32")
+        close(sub.run(probe_cumsum, x), np.cumsum(x), "running_sum gives wrong partial sums")
+"""
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+import pytest
+
+from .runner import ProbeFailed, Run
+
+
+class Failed(Exception):
+    """A check failed; the message is shown to the learner."""
+
+
+class Missing(Exception):
+    """The graded name is not defined by the submission."""
+
+
+def graded(function: str, points: float):
+    """Mark a test as grading ``function`` and worth ``points``."""
+    return pytest.mark.graded(function=function, points=float(points))
+
+
+def probe(fn):
+    """Mark a function as a probe: it runs inside the sandbox as ``fn(mod, *args)``."""
+    return fn
+
+
+def expect(condition, message: str) -> None:
+    """Fail the test with ``message`` (shown to the learner) unless ``condition`` holds."""
+    if not (condition is True or (type(condition) in (bool, np.bool_) and bool(condition))):
+        raise Failed(message)
+
+
+def close(actual, expected, message: str, rtol: float = 1e-5, atol: float = 1e-6) -> None:
+    """Fail with ``message`` unless ``actual`` is numeric data of ``expected``'s shape and values."""
+    expected = np.asarray(expected)
+    if type(actual) not in (np.ndarray, int, float, bool, list):
+        raise Failed(f"{message} (got a {type(actual).__name__}, not numbers)")
+    try:
+        actual = np.asarray(actual, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise Failed(f"{message} (the result is not numeric)") from None
+    if actual.shape != expected.shape:
+        raise Failed(f"{message} (shape {tuple(actual.shape)}, expected {tuple(expected.shape)})")
+    if not np.allclose(actual, expected, rtol=rtol, atol=atol, equal_nan=False):
+        raise Failed(message)
+
+
+class Sub:
+    """A test's view of the submission: run probes for the function it grades."""
+
+    def __init__(self, run: Run, function: str, timeout: float):
+        self._run, self.function, self._timeout = run, function, timeout
+
+    def run(self, probe_fn, *args, timeout: float | None = None):
+        """Run ``probe_fn(mod, *args)`` in the sandbox and return its plain-data result."""
+        try:
+            return self._run.call(probe_fn, *args, timeout=timeout or self._timeout)
+        except ProbeFailed as exc:
+            raise ProbeFailed(exc.outcome, f"{self.function} {exc.message}"
+                              if exc.message.startswith(("is not", "raised", "returned")) else exc.message) from None
+
+
+class GradingPlugin:
+    """Runs one submission's hidden tests and records an outcome for each."""
+
+    def __init__(self, run: Run, seed: int, test_timeout: float):
+        self.run, self.seed, self.test_timeout = run, seed, test_timeout
+        self.records: list[dict] = []
+
+    def pytest_configure(self, config):
+        config.addinivalue_line("markers", "graded(function, points): the graded name and its points")
+
+    @pytest.fixture
+    def sub(self, request) -> Sub:
+        function = _mark(request.node)["function"]
+        if self.run.names is None:
+            self.run.start()
+        if function not in self.run.names:
+            raise Missing(f"{function} is not defined; define it with exactly this name")
+        return Sub(self.run, function, self.test_timeout)
+
+    @pytest.fixture
+    def rng(self, request) -> np.random.Generator:
+        """Inputs drawn fresh per grading run, reproducible from the run's seed."""
+        return np.random.default_rng([self.seed, zlib.crc32(request.node.nodeid.encode())])
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        report = yield
+        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+            self.records.append(self._record(item, call))
+        return report
+
+    def _record(self, item, call) -> dict:
+        mark = _mark(item)
+        outcome, message = "passed", ""
+        if call.excinfo is not None:
+            exc = call.excinfo.value
+            if isinstance(exc, Failed):
+                outcome, message = "failed", str(exc)
+            elif isinstance(exc, Missing):
+                outcome, message = "missing", str(exc)
+            elif isinstance(exc, ProbeFailed):
+                outcome, message = exc.outcome, exc.message
+            else:  # the learner's data broke a check's arithmetic (wrong shape, type, ...)
+                outcome, message = "failed", f"{mark['function']} returned a result that could not be checked ({type(exc).__name__})"
+        return {"name": item.name, "function": mark["function"],
+                "points": mark["points"] if outcome == "passed" else 0.0, "max_points": mark["points"],
+                "outcome": outcome, "message": message}
+
+
+def _mark(item) -> dict:
+    marker = item.get_closest_marker("graded")
+    if marker is None:
+        raise pytest.UsageError(f"{item.nodeid} has no @graded(function, points) mark")
+    return marker.kwargs

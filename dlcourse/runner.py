@@ -1,0 +1,193 @@
+"""The trusted side of one submission's sandboxed run: start the worker, send probes.
+
+A probe is a small function of the grader's, ``def probe(mod, *args)``; its source and
+plain-data arguments go to the worker, which runs it against the learner's module.
+A probe that overruns its time, or a worker that dies, costs that probe alone: the
+next probe starts a fresh worker (up to a bound, so a crashing submission stays cheap).
+"""
+from __future__ import annotations
+
+import ast
+import inspect
+import os
+import select
+import shutil
+import tempfile
+import textwrap
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import protocol
+from .loader import Submission
+from .sandbox import Limits, Worker
+
+
+class ProbeFailed(Exception):
+    """The learner's code raised, timed out, or took the worker down."""
+
+    def __init__(self, outcome: str, message: str):
+        super().__init__(message)
+        self.outcome, self.message = outcome, message
+
+
+def probe_source(fn) -> tuple[str, str]:
+    """A probe's name and source, without decorators, ready to send."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    node = tree.body[0]
+    node.decorator_list = []
+    return node.name, ast.unparse(node)
+
+
+@dataclass
+class RunSettings:
+    """How one submission is run: what to import first, limits, time allowed."""
+
+    preload: list[str] = field(default_factory=list)
+    limits: Limits = field(default_factory=Limits)
+    start_timeout: float = 120.0
+    total_timeout: float = 900.0
+    max_restarts: int = 3
+    threads: int = 1
+    allow_subprocess: bool = False
+    allow_network: bool = False
+    protected: list[str] = field(default_factory=list)
+
+
+class Run:
+    """The sandboxed run of one submission, shared by all its tests."""
+
+    def __init__(self, submission: Submission, settings: RunSettings, seed: int):
+        self.submission, self.settings, self.seed = submission, settings, seed
+        self.names: set[str] | None = None
+        self.problems: list[str] = list(submission.problems)
+        self.starts = 0
+        self.deadline = time.monotonic() + settings.total_timeout
+        self.peak_rss = 0
+        self._worker: Worker | None = None
+        self._fatal: str | None = None
+        self._dir = Path(tempfile.mkdtemp(prefix="dlcourse-run-"))
+        os.chmod(self._dir, 0o755)
+        self._text, spans = submission.module_text()
+        self._spans = [[start, length, cell.number] for (start, length), cell in zip(spans, submission.cells)]
+
+    # -- worker life -------------------------------------------------------------
+    def start(self) -> None:
+        """Start a worker and wait until the learner's module is loaded."""
+        if self._fatal:
+            raise ProbeFailed("error", self._fatal)
+        if self.starts > self.settings.max_restarts:
+            self._fatal = "the submission keeps crashing its grading process; fix the crash first"
+            raise ProbeFailed("error", self._fatal)
+        self.starts += 1
+        workdir = self._dir / f"run{self.starts}"
+        workdir.mkdir(mode=0o777)
+        os.chmod(workdir, 0o777)
+        (workdir / "submission.py").write_text(self._text, encoding="utf-8")
+        worker = Worker(workdir, self.settings.limits, self.settings.threads)
+        self._worker = worker
+        s = self.settings
+        self._send({"preload": s.preload, "threads": s.threads, "seed": self.seed,
+                    "protected": s.protected, "allow_subprocess": s.allow_subprocess,
+                    "allow_network": s.allow_network, "spans": self._spans,
+                    "module_path": os.path.join(worker.inside, "submission.py")})
+        try:
+            ready = self._recv(min(s.start_timeout, self._left()))
+        except ProbeFailed as exc:
+            self._fatal = f"the submission could not be loaded: its process {exc.message}"
+            self._stop()
+            raise ProbeFailed("error", self._fatal) from None
+        if self.names is None:
+            self.names = set(ready["names"])
+            for p in ready["problems"]:
+                self.problems.append(f"cell {p['cell']} raised {p['type']}: {p['message']}"[:300])
+
+    def call(self, probe, *args, timeout: float = 60.0):
+        """Run a probe against the learner's module; return the plain data it produced."""
+        if self._worker is None or self._worker.proc.poll() is not None:
+            self.start()
+        name, source = probe_source(probe)
+        self._send({"op": "call", "name": name, "source": source, "args": list(args)})
+        reply = self._recv(min(timeout, self._left()))
+        if not reply["ok"]:
+            raise ProbeFailed("error", _learner_error(reply["error"]))
+        return reply["value"]
+
+    def close(self) -> None:
+        """Stop the worker and delete its working directory."""
+        if self._worker is not None:
+            try:
+                self._send({"op": "exit"})
+            except ProbeFailed:
+                pass
+            self._stop()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    # -- plumbing ----------------------------------------------------------------
+    def _left(self) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise ProbeFailed("timeout", "the submission used up its total grading time")
+        return left
+
+    def _stop(self) -> None:
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.close()
+            self.peak_rss = max(self.peak_rss, worker.peak_rss)
+
+    def _send(self, message) -> None:
+        try:
+            self._worker.proc.stdin.write(protocol.dumps(message))
+            self._worker.proc.stdin.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            self._died()
+
+    def _recv(self, timeout: float):
+        fd = self._worker.proc.stdout.fileno()
+        end = time.monotonic() + timeout
+        try:
+            header = self._read(fd, protocol.HEADER_BYTES, end)
+            return protocol.loads(self._read(fd, protocol.header_size(header), end))
+        except TimeoutError:
+            self._worker.kill()
+            self._stop()
+            raise ProbeFailed("timeout", f"no answer within {timeout:.0f} s; look for an endless loop or very slow code") from None
+        except protocol.ProtocolError as exc:
+            self._stop()
+            raise ProbeFailed("error", f"the submission's process sent something unreadable ({exc})") from None
+
+    def _read(self, fd: int, n: int, end: float) -> bytes:
+        chunks = []
+        while n:
+            left = end - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise TimeoutError
+            chunk = os.read(fd, min(n, 1 << 20))
+            if not chunk:
+                self._died()
+            chunks.append(chunk)
+            n -= len(chunk)
+        return b"".join(chunks)
+
+    def _died(self):
+        worker = self._worker
+        if worker is not None and worker.proc.poll() is None:
+            try:
+                worker.proc.wait(timeout=5)
+            except Exception:  # still alive after closing its pipe: killed below
+                pass
+        reason = worker.death_reason() if worker is not None else "is not running"
+        self._stop()
+        raise ProbeFailed("error", f"the submission's process {reason}")
+
+
+def _learner_error(err: dict) -> str:
+    if err["type"] == "NotImplementedError":
+        text = "is not implemented yet (it raises NotImplementedError)"
+    elif err["type"] == "ReturnTypeError":
+        text = f"returned something that is not the expected kind of value ({err['message']})"
+    else:
+        text = f"raised {err['type']}: {err['message']}"
+    where = f" [{err['frames'][-1]}]" if err.get("frames") else ""
+    return (text + where)[:400]

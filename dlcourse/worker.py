@@ -1,0 +1,208 @@
+"""The sandboxed side of grading: import the learner's module, then answer probes.
+
+Runs as ``python -I -m dlcourse.worker`` inside the sandbox. The grader sends a setup
+message, then one probe at a time (a small function's source and plain-data arguments);
+the worker runs it against the learner's module and sends back plain data. It never
+decides a grade: the trusted process compares what it receives.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import importlib
+import os
+import sys
+import traceback
+import types
+
+from . import protocol
+
+_type, _isinstance, _str, _len = builtins.type, builtins.isinstance, builtins.str, builtins.len
+_print_exc = traceback.extract_tb
+
+
+class Channel:
+    """Length-framed messages over two file descriptors."""
+
+    def __init__(self, rfd: int, wfd: int):
+        self.rfd, self.wfd = rfd, wfd
+
+    def recv(self):
+        header = self._read(protocol.HEADER_BYTES)
+        if header is None:
+            return None
+        return protocol.loads(self._read(protocol.header_size(header)) or b"")
+
+    def send(self, message) -> None:
+        self.write(protocol.dumps(message))
+
+    def write(self, data: bytes) -> None:
+        while data:
+            data = data[os.write(self.wfd, data):]
+
+    def _read(self, n: int):
+        chunks, left = [], n
+        while left:
+            chunk = os.read(self.rfd, left)
+            if not chunk:
+                return None
+            chunks.append(chunk)
+            left -= _len(chunk)
+        return b"".join(chunks)
+
+
+def _describe(exc: BaseException, module_path: str, spans) -> dict:
+    """Type, message and the learner's own frames of an exception (never the probe's)."""
+    try:
+        message = _str(exc)[:800]
+    except BaseException:  # a learner exception whose __str__ itself fails
+        message = "<unprintable message>"
+    frames = []
+    for frame in _print_exc(exc.__traceback__):
+        if frame.filename == module_path:
+            cell, line = _cell_of(frame.lineno, spans)
+            frames.append(f"cell {cell}, line {line}, in {frame.name}: {frame.line or ''}".strip())
+    return {"type": _type(exc).__name__, "message": message, "frames": frames[-5:]}
+
+
+def _cell_of(lineno: int, spans) -> tuple[int, int]:
+    for start, length, number in spans:
+        if start <= lineno < start + length:
+            return number, lineno - start + 1
+    return 0, lineno
+
+
+def _install_audit_hook(protected: list[str], allow_subprocess: bool, allow_network: bool) -> None:
+    """Refuse what grading never needs: course files, processes, sockets, new hooks.
+
+    Added after the frameworks are imported (their imports use ctypes and files we
+    refuse later); an audit hook cannot be removed once added.
+    """
+    prefixes = tuple(p.rstrip("/") + "/" for p in protected) + tuple(protected)
+    realpath, fspath = os.path.realpath, os.fspath
+    spawn_events = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn",
+                    "os.fork", "os.forkpty", "pty.spawn"}
+    net_events = {"socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg"}
+
+    def hook(event, args):
+        if event == "open":
+            path = args[0]
+            if _isinstance(path, (str, bytes, os.PathLike)):
+                try:
+                    full = realpath(fspath(path) if not _isinstance(path, bytes) else path.decode("utf-8", "replace"))
+                except (OSError, ValueError):
+                    return
+                if full.startswith(prefixes) or full in protected:
+                    raise PermissionError("grading sandbox: course files are not readable by submissions")
+        elif event in spawn_events and not allow_subprocess:
+            raise PermissionError("grading sandbox: starting processes is not allowed here")
+        elif event in net_events and not allow_network:
+            address = args[1] if _len(args) > 1 else None
+            if not (_isinstance(address, (str, bytes)) or address is None):
+                raise PermissionError("grading sandbox: network access is not allowed")
+        elif event == "sys.addaudithook":
+            raise PermissionError("grading sandbox: audit hooks are reserved for the grader")
+        elif event == "object.__setattr__" and args[0] is hook:
+            raise PermissionError("grading sandbox: the grader's hook cannot be changed")
+
+    sys.addaudithook(hook)
+
+
+def _preload(names: list[str], threads: int, seed: int) -> dict:
+    """Import the frameworks once, pin threads and seeds; return them for probes."""
+    import random
+
+    import numpy as np
+
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    mods = {"np": np, "numpy": np}
+    for name in names:
+        mods[name] = importlib.import_module(name)
+    if "torch" in mods:
+        mods["torch"].set_num_threads(threads)
+        mods["torch"].manual_seed(seed)
+    if "tensorflow" in mods:
+        tf = mods["tensorflow"]
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+        tf.random.set_seed(seed)
+        mods["tf"] = tf
+    return mods
+
+
+def _load_module(path: str, spans) -> tuple[types.ModuleType, list[dict]]:
+    """Run the learner's cells one by one; a cell that raises is reported, not fatal."""
+    with open(path, encoding="utf-8") as fh:
+        lines = fh.read().split("\n")
+    module = types.ModuleType("submission")
+    module.__file__ = path
+    sys.modules["submission"] = module
+    problems = []
+    for start, length, number in spans:
+        tree = ast.parse("\n".join(lines[start - 1:start - 1 + length]))
+        ast.increment_lineno(tree, start - 1)
+        try:
+            exec(compile(tree, path, "exec"), module.__dict__)
+        except BaseException as exc:  # SystemExit and KeyboardInterrupt too: keep loading
+            problems.append({"cell": number, **_describe(exc, path, spans)})
+    return module, problems
+
+
+def _run_probe(request: dict, module, mods: dict):
+    namespace = dict(mods)
+    namespace["__name__"] = "probe"
+    exec(compile(request["source"], "<probe>", "exec"), namespace)
+    return namespace[request["name"]](module, *request["args"])
+
+
+def serve(channel: Channel) -> None:
+    """The worker's whole life: setup, load, then answer probes until told to stop."""
+    setup = channel.recv()
+    mods = _preload(setup["preload"], setup["threads"], setup["seed"])
+    _install_audit_hook(setup["protected"], setup["allow_subprocess"], setup["allow_network"])
+    module, problems = _load_module(setup["module_path"], setup["spans"])
+    names = sorted(k for k in module.__dict__ if not k.startswith("_"))
+    channel.send({"ready": True, "names": names, "problems": problems})
+    while True:
+        request = channel.recv()
+        if request is None or request.get("op") == "exit":
+            return
+        try:
+            reply = {"ok": True, "value": _run_probe(request, module, mods)}
+            channel.write(protocol.dumps(reply))
+        except protocol.ProtocolError as exc:
+            channel.send({"ok": False, "error": {"type": "ReturnTypeError", "message": _str(exc), "frames": []}})
+        except BaseException as exc:  # the learner's exception, or SystemExit from their code
+            channel.send({"ok": False, "error": _describe(exc, setup["module_path"], setup["spans"])})
+
+
+def _apply_rlimits() -> None:
+    """CPU seconds, file size and open files, from the grader (set before any learner code)."""
+    import resource
+
+    values = os.environ.get("DLCOURSE_RLIMITS")
+    if values:
+        cpu, fsize, nofile = (int(v) for v in values.split(","))
+        for which, value in ((resource.RLIMIT_CPU, cpu), (resource.RLIMIT_FSIZE, fsize),
+                             (resource.RLIMIT_NOFILE, nofile), (resource.RLIMIT_CORE, 0)):
+            resource.setrlimit(which, (value, value))
+
+
+def main() -> None:
+    _apply_rlimits()
+    # The protocol keeps the original stdin/stdout; the learner's prints go to a log file.
+    rfd, wfd = os.dup(0), os.dup(1)
+    log = os.open(os.environ.get("DLCOURSE_LOG", "output.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    sys.stdout = open(1, "w", buffering=1, closefd=False)
+    sys.stderr = open(2, "w", buffering=1, closefd=False)
+    serve(Channel(rfd, wfd))
+    os._exit(0)  # skip interpreter teardown: framework threads can hang it
+
+
+if __name__ == "__main__":
+    main()
