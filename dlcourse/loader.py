@@ -72,6 +72,18 @@ def _bound_names(node: ast.stmt) -> set[str]:
     return names
 
 
+def is_learner_code(metadata) -> bool:
+    """False for cells that are the course's, not the learner's module: nbgrader test
+    cells (``check(...)`` calls) and cells tagged ``visible-checks`` (their import)."""
+    if not isinstance(metadata, dict):
+        return True
+    nbgrader = metadata.get("nbgrader")
+    if isinstance(nbgrader, dict) and nbgrader.get("grade") is True and not nbgrader.get("solution"):
+        return False
+    tags = metadata.get("tags")
+    return not (isinstance(tags, list) and "visible-checks" in tags)
+
+
 def _strip_magics(source: str) -> str:
     if source.lstrip().startswith("%%"):
         return ""  # a cell magic: the whole cell is for IPython
@@ -103,6 +115,8 @@ def _notebook_cells(path: Path, text: str) -> list[Cell]:
     cells = []
     for cell in nb["cells"]:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        if not is_learner_code(cell.get("metadata")):
             continue
         source = cell.get("source", "")
         if isinstance(source, list):
