@@ -1,0 +1,113 @@
+"""Does the sandbox hold? Course files unreadable, limits enforced, nothing left running."""
+import os
+import textwrap
+import time
+
+import pytest
+
+from dlcourse.loader import Cell, Submission
+from dlcourse.runner import ProbeFailed, Run, RunSettings
+from dlcourse.sandbox import Limits, _descendants, detect_mode
+from dlcourse.grading import probe
+
+
+def _run(course, code, **settings):
+    protected = [str(course.root / d) for d in ("autograder", "solutions", "source", "tests")]
+    sub = Submission(course.root / "x.py", [Cell(1, textwrap.dedent(code))])
+    return Run(sub, RunSettings(protected=protected, **settings), seed=1)
+
+
+@probe
+def probe_call(mod, name, *args):
+    return getattr(mod, name)(*args)
+
+
+def test_sandbox_mechanism_is_known():
+    assert detect_mode() in {"bwrap", "rlimits"}
+
+
+def test_course_files_are_not_readable(course):
+    run = _run(course, '''
+        import os
+        def readable(root, wanted):
+            found = []
+            for d in wanted:
+                for base, dirs, files in os.walk(os.path.join(root, d)):
+                    for f in files:
+                        try:
+                            open(os.path.join(base, f)).read(1)
+                            found.append(os.path.join(base, f))
+                        except Exception:
+                            pass
+            return found
+        ''')
+    hidden = ["autograder", "solutions", "source", "tests"]
+    try:
+        assert run.call(probe_call, "readable", str(course.root), hidden) == []
+        assert run.call(probe_call, "readable", "..", hidden) == []
+    finally:
+        run.close()
+
+
+def test_endless_loop_times_out_and_the_next_probe_still_runs(course):
+    run = _run(course, '''
+        def spin():
+            while True:
+                pass
+        def fine():
+            return 42
+        ''')
+    try:
+        with pytest.raises(ProbeFailed) as info:
+            run.call(probe_call, "spin", timeout=2)
+        assert info.value.outcome == "timeout"
+        assert run.call(probe_call, "fine") == 42
+    finally:
+        run.close()
+
+
+def test_memory_bomb_is_killed_with_a_reason(course):
+    run = _run(course, '''
+        def bomb():
+            blocks = []
+            while True:
+                blocks.append(bytearray(50 * 2**20))
+        ''', limits=Limits(memory_mb=400))
+    try:
+        with pytest.raises(ProbeFailed) as info:
+            run.call(probe_call, "bomb", timeout=60)
+        assert "memory" in info.value.message
+    finally:
+        run.close()
+
+
+def test_no_process_outlives_the_run(course):
+    run = _run(course, '''
+        import os, time
+        def fork_and_hide():
+            if os.fork() == 0:
+                os.setsid()
+                time.sleep(600)
+                os._exit(0)
+            return 1
+        ''', allow_subprocess=True)
+    run.start()
+    root = run._worker.proc.pid
+    try:
+        run.call(probe_call, "fork_and_hide")
+    finally:
+        run.close()
+    time.sleep(0.5)
+    assert _descendants(root) == [root] and not os.path.exists(f"/proc/{root}/stat") or \
+        open(f"/proc/{root}/stat").read().split()[2] == "Z"
+
+
+def test_import_crash_is_reported_once_and_cheaply(course):
+    run = _run(course, "import os\nos._exit(3)\n")
+    with pytest.raises(ProbeFailed) as first:
+        run.call(probe_call, "anything")
+    with pytest.raises(ProbeFailed) as second:
+        run.call(probe_call, "anything")
+    run.close()
+    assert "could not be loaded" in first.value.message and run.starts == 1
+    assert second.value.message == first.value.message

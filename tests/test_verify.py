@@ -1,0 +1,22 @@
+"""Do the graders hold? References full marks, stubs zero, every mutant caught where it says."""
+import pytest
+
+from conftest import all_cases
+from dlcourse.verify import check_case
+
+CASES = all_cases()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.label for c in CASES])
+def test_case_grades_as_expected(case):
+    result, issues = check_case(case)
+    assert not issues, f"{case.label} (seed {result.seed}):\n" + "\n".join(issues)
+
+
+def test_every_assignment_has_mutants():
+    by_assignment = {}
+    for case in CASES:
+        by_assignment.setdefault(case.assignment, []).append(case.kind)
+    assert by_assignment, "no assignments found"
+    for assignment, kinds in by_assignment.items():
+        assert kinds.count("mutant") >= 4, f"{assignment} has too few mutants"
