@@ -15,7 +15,7 @@ from .loader import Cell, Submission, load
 from .report import Result
 from .runner import Run, RunSettings
 
-PYTEST_ARGS = ["-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--assert=plain",
+PYTEST_ARGS = ["-q", "--import-mode=importlib", "-p", "no:cacheprovider", "-p", "no:randomly", "--assert=plain",
                "-o", "addopts=", "-o", "python_files=test_*.py", "-o", "console_output_style=classic",
                "-W", "error::pytest.PytestAssertRewriteWarning"]
 
