@@ -73,8 +73,8 @@ class Sub:
         try:
             return self._run.call(probe_fn, *args, timeout=timeout or self._timeout)
         except ProbeFailed as exc:
-            raise ProbeFailed(exc.outcome, f"{self.function} {exc.message}"
-                              if exc.message.startswith(("is not", "raised", "returned")) else exc.message) from None
+            where = f"{self.function} " if exc.raised else f"while running {self.function}: "
+            raise ProbeFailed(exc.outcome, where + exc.message) from None
 
 
 class GradingPlugin:

@@ -26,9 +26,10 @@ from .sandbox import Limits, Worker
 class ProbeFailed(Exception):
     """The learner's code raised, timed out, or took the worker down."""
 
-    def __init__(self, outcome: str, message: str):
+    def __init__(self, outcome: str, message: str, raised: bool = False):
         super().__init__(message)
-        self.outcome, self.message = outcome, message
+        # raised: the learner's code raised (message reads "raised X: ..."), vs. a crash or hang
+        self.outcome, self.message, self.raised = outcome, message, raised
 
 
 def probe_source(fn) -> tuple[str, str]:
@@ -110,7 +111,7 @@ class Run:
         self._send({"op": "call", "name": name, "source": source, "args": list(args)})
         reply = self._recv(min(timeout, self._left()))
         if not reply["ok"]:
-            raise ProbeFailed("error", _learner_error(reply["error"]))
+            raise ProbeFailed("error", _learner_error(reply["error"]), raised=True)
         return reply["value"]
 
     def close(self) -> None:

@@ -85,6 +85,8 @@ def _load_checks(path: Path) -> Checks:
     spec = importlib.util.spec_from_file_location(f"checks_{abs(hash(path))}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    if not isinstance(getattr(module, "checks", None), Checks):
+        raise CourseError(f"{path} defines no `checks = Checks()`; restore it from the release")
     return module.checks
 
 
