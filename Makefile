@@ -5,4 +5,4 @@ setup:
 demo: setup
 	.venv/bin/dlcourse demo
 test: setup
-	.venv/bin/python -m pytest
+	.venv/bin/python -m pytest -n 2
