@@ -13,7 +13,7 @@ from .errors import CourseError
 from .grading import GradingPlugin
 from .loader import Cell, Submission, load
 from .report import Result
-from .runner import Run, RunSettings
+from .runner import ProbeFailed, Run, RunSettings
 
 PYTEST_ARGS = ["-q", "--import-mode=importlib", "-p", "no:cacheprovider", "-p", "no:randomly", "--assert=plain",
                "-o", "addopts=", "-o", "python_files=test_*.py", "-o", "console_output_style=classic",
@@ -41,6 +41,10 @@ def grade(assignment: str, path, course: Course | None = None, seed: int | None 
     except CourseError as exc:
         errors.append(str(exc))
         run = _Unloadable(path, str(exc), seed)
+    try:
+        run.launch()  # the worker imports its frameworks while pytest collects the graders
+    except ProbeFailed:
+        pass  # an unloadable submission: each test reports the reason
     plugin = GradingPlugin(run, seed, course.test_timeout(assignment))
     out = io.StringIO()
     try:

@@ -66,6 +66,7 @@ class Run:
         self.deadline = time.monotonic() + settings.total_timeout
         self.peak_rss = 0
         self._worker: Worker | None = None
+        self._loading = False
         self._fatal: str | None = None
         self._dir = Path(tempfile.mkdtemp(prefix="dlcourse-run-"))
         os.chmod(self._dir, 0o755)
@@ -73,8 +74,8 @@ class Run:
         self._spans = [[start, length, cell.number] for (start, length), cell in zip(spans, submission.cells)]
 
     # -- worker life -------------------------------------------------------------
-    def start(self) -> None:
-        """Start a worker and wait until the learner's module is loaded."""
+    def launch(self) -> None:
+        """Start a worker without waiting for it: its imports overlap the grader's own."""
         if self._fatal:
             raise ProbeFailed("error", self._fatal)
         if self.starts > self.settings.max_restarts:
@@ -82,22 +83,32 @@ class Run:
             raise ProbeFailed("error", self._fatal)
         self.starts += 1
         workdir = self._dir / f"run{self.starts}"
-        workdir.mkdir(mode=0o777)
-        os.chmod(workdir, 0o777)
+        workdir.mkdir()
+        os.chmod(workdir, 0o777)  # the sandbox user writes here
         (workdir / "submission.py").write_text(self._text, encoding="utf-8")
-        worker = Worker(workdir, self.settings.limits, self.settings.threads)
-        self._worker = worker
+        self._worker = Worker(workdir, self.settings.limits, self.settings.threads)
         s = self.settings
         self._send({"preload": s.preload, "threads": s.threads, "seed": self.seed,
                     "protected": s.protected, "allow_subprocess": s.allow_subprocess,
                     "allow_network": s.allow_network, "spans": self._spans,
-                    "module_path": os.path.join(worker.inside, "submission.py")})
+                    "module_path": os.path.join(self._worker.inside, "submission.py")})
+        self._loading = True
+
+    def start(self) -> None:
+        """Make sure a worker is up with the learner's module loaded (restarting a dead one)."""
+        if self._worker is not None and not self._loading and self._worker.proc.poll() is not None:
+            self._stop()
+        if self._worker is None:
+            self.launch()
+        if not self._loading:
+            return
         try:
-            ready = self._recv(min(s.start_timeout, self._left()))
+            ready = self._recv(min(self.settings.start_timeout, self._left()))
         except ProbeFailed as exc:
             self._fatal = f"the submission could not be loaded: its process {exc.message}"
             self._stop()
             raise ProbeFailed("error", self._fatal) from None
+        self._loading = False
         if self.names is None:
             self.names = set(ready["names"])
             for p in ready["problems"]:
@@ -105,8 +116,7 @@ class Run:
 
     def call(self, probe, *args, timeout: float = 60.0):
         """Run a probe against the learner's module; return the plain data it produced."""
-        if self._worker is None or self._worker.proc.poll() is not None:
-            self.start()
+        self.start()
         name, source = probe_source(probe)
         self._send({"op": "call", "name": name, "source": source, "args": list(args)})
         reply = self._recv(min(timeout, self._left()))
@@ -132,7 +142,7 @@ class Run:
         return left
 
     def _stop(self) -> None:
-        worker, self._worker = self._worker, None
+        worker, self._worker, self._loading = self._worker, None, False
         if worker is not None:
             worker.close()
             self.peak_rss = max(self.peak_rss, worker.peak_rss)
