@@ -22,6 +22,7 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # and optional limits (test_timeout, total_timeout in seconds; memory_mb).
 c.DLCourse.assignments = {
     "02_tf_function": {"preload": ["tensorflow"], "due": "2027-02-01 17:00:00 UTC"},
+    "03_tf_custom_layers": {"preload": ["tensorflow", "keras"], "due": "2027-02-08 17:00:00 UTC"},
     "07_torch_tensors_autograd": {"preload": ["torch"], "due": "2027-03-15 17:00:00 UTC"},
 }
 c.DLCourse.test_timeout = 60      # seconds per hidden test

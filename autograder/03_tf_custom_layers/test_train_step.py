@@ -1,0 +1,90 @@
+"""Hidden tests of train_step: the loss before the update, one SGD step on the trainable
+weights, non-trainable variables untouched."""
+import numpy as np
+
+from dlcourse.grading import close, expect, graded, probe
+
+
+@probe
+def probe_train_step(mod, x, y, kernel, bias, scale, lr, loss_kind):
+    class FixedScale(keras.layers.Layer):
+        # multiplies its inputs by a non-trainable scalar
+        def __init__(self, value, **kwargs):
+            super().__init__(**kwargs)
+            self.value = value
+
+        def build(self, input_shape):
+            self.s = self.add_weight(shape=(), initializer=keras.initializers.Constant(self.value),
+                                     trainable=False, name="s")
+
+        def call(self, inputs):
+            return inputs * self.s
+
+    fixed, dense = FixedScale(scale), keras.layers.Dense(kernel.shape[1])
+    model = keras.Sequential([keras.Input((kernel.shape[0],)), fixed, dense])
+    dense.set_weights([kernel, bias])
+    if loss_kind == "mse":
+        loss_fn = keras.losses.MeanSquaredError()
+    else:
+        loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    out = mod.train_step(model, keras.optimizers.SGD(learning_rate=lr), loss_fn, tf.constant(x), tf.constant(y))
+    is_float = isinstance(out, (float, np.floating))
+    return {"loss": float(out) if is_float else None, "type": type(out).__name__,
+            "kernel": dense.kernel.numpy(), "bias": dense.bias.numpy(), "s": float(fixed.s.numpy())}
+
+
+def _problem(rng, loss_kind):
+    n, d, c = int(rng.integers(4, 9)), int(rng.integers(2, 6)), int(rng.integers(2, 5))
+    x = rng.standard_normal((n, d)).astype("float32")
+    kernel = rng.normal(0, 0.5, (d, c)).astype("float32")
+    bias = rng.normal(0, 0.5, c).astype("float32")
+    scale, lr = float(rng.uniform(0.5, 1.5)), float(rng.uniform(0.05, 0.3))
+    y = (rng.standard_normal((n, c)) if loss_kind == "mse" else rng.integers(0, c, n)).astype("float32")
+    return x, y, kernel, bias, scale, lr
+
+
+def _expected(x, y, kernel, bias, scale, lr, loss_kind):
+    """Loss before the step and the weights after one SGD step, by hand in NumPy."""
+    z = scale * x.astype(np.float64)
+    pred = z @ kernel + bias
+    if loss_kind == "mse":
+        loss = np.mean((pred - y) ** 2)
+        grad = 2 * (pred - y) / pred.size
+    else:
+        logits = pred - pred.max(axis=1, keepdims=True)
+        p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        onehot = np.eye(pred.shape[1])[y.astype(int)]
+        loss = -np.mean(np.log((p * onehot).sum(axis=1)))
+        grad = (p - onehot) / len(y)
+    return loss, kernel - lr * z.T @ grad, bias - lr * grad.sum(axis=0)
+
+
+@graded("train_step", points=2)
+def test_train_step_returns_loss_before_the_update(sub, rng):
+    problem = _problem(rng, "crossentropy")
+    got = sub.run(probe_train_step, *problem, "crossentropy")
+    expect(got["loss"] is not None, "train_step should return the loss as a Python float (e.g. float(loss)), "
+                                    f"not a {got['type']}")
+    loss, _, _ = _expected(*problem, "crossentropy")
+    close(got["loss"], loss, "train_step should return loss_fn(y, model(x)) computed with the weights "
+                             "before the update", rtol=1e-4, atol=1e-5)
+
+
+@graded("train_step", points=2)
+def test_train_step_applies_one_sgd_step_to_trainable_weights(sub, rng):
+    problem = _problem(rng, "mse")
+    got = sub.run(probe_train_step, *problem, "mse")
+    _, kernel, bias = _expected(*problem, "mse")
+    close(got["kernel"], kernel, "after train_step the kernel is not what one optimizer step on the gradient "
+                                 "of loss_fn(y, model(x)) gives", rtol=1e-4, atol=1e-5)
+    close(got["bias"], bias, "after train_step the bias is not what one optimizer step on the gradient "
+                             "of loss_fn(y, model(x)) gives", rtol=1e-4, atol=1e-5)
+
+
+@graded("train_step", points=1)
+def test_train_step_leaves_non_trainable_variables_alone(sub, rng):
+    kind = "mse" if rng.random() < 0.5 else "crossentropy"
+    problem = _problem(rng, kind)
+    got = sub.run(probe_train_step, *problem, kind)
+    close(got["s"], np.float32(problem[4]), "train_step changed a non-trainable variable of the model: "
+                                            "update model.trainable_variables only", rtol=0, atol=1e-7)
