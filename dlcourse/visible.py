@@ -73,12 +73,11 @@ class Checks:
         n = len(self._checks[name])
         return True, f"✔ {name}: {n} visible check{'s' if n > 1 else ''} passed ({took:.2f} s). Hidden tests check more."
 
-    def check(self, name: str) -> bool:
-        """In a notebook: run the checks of ``name`` on the notebook's own definition."""
+    def check(self, name: str) -> None:
+        """In a notebook: run the checks of ``name`` on the notebook's own definition and print
+        the verdict (it returns nothing: a value would show as the cell's result)."""
         caller = inspect.currentframe().f_back.f_globals
-        ok, line = self.run(name, caller)
-        print(line)
-        return ok
+        print(self.run(name, caller)[1])
 
 
 def _load_checks(path: Path) -> Checks:
