@@ -1,0 +1,17 @@
+"""SquarePlus's backward has the wrong sign: (1 - x / sqrt(x*x + 4)) / 2.
+
+breaks: SquarePlus
+"""
+import torch
+
+
+class SquarePlus(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return (x + torch.sqrt(x * x + 4)) / 2
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output * (1 - x / torch.sqrt(x * x + 4)) / 2
