@@ -23,6 +23,7 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.DLCourse.assignments = {
     "02_tf_function": {"preload": ["tensorflow"], "due": "2027-02-01 17:00:00 UTC"},
     "03_tf_custom_layers": {"preload": ["tensorflow", "keras"], "due": "2027-02-08 17:00:00 UTC"},
+    "04_tf_data": {"preload": ["tensorflow"], "due": "2027-02-15 17:00:00 UTC"},
     "07_torch_tensors_autograd": {"preload": ["torch"], "due": "2027-03-15 17:00:00 UTC"},
 }
 c.DLCourse.test_timeout = 60      # seconds per hidden test

@@ -1,0 +1,13 @@
+"""Prefetch is not the last stage: it sits before batch, so no batch is ready ahead of the training step.
+
+breaks: make_pipeline
+"""
+import tensorflow as tf
+
+
+def make_pipeline(x, y, batch_size, shuffle_seed=None, drop_remainder=False):
+    ds = tf.data.Dataset.from_tensor_slices((x, y))
+    if shuffle_seed is not None:
+        ds = ds.shuffle(len(x), seed=shuffle_seed, reshuffle_each_iteration=True)
+    ds = ds.prefetch(tf.data.AUTOTUNE)
+    return ds.batch(batch_size, drop_remainder=drop_remainder)
