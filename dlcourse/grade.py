@@ -31,6 +31,7 @@ class _Unloadable(Run):
 def grade(assignment: str, path, course: Course | None = None, seed: int | None = None) -> Result:
     """Grade ``path`` (.ipynb or .py) with the hidden tests of ``assignment``."""
     course = course or Course.load()
+    course.info(assignment)  # an unknown name fails here, clearly
     grader_dir = course.grader_dir(assignment)
     seed = secrets.randbelow(2**31) if seed is None else seed
     path = Path(path)

@@ -16,8 +16,6 @@ def tensor_summary(t):
     return {"shape": (), "dtype": "", "device": "", "requires_grad": None, "contiguous": None}
 def to_patches(img, p):
     return torch.zeros(1)
-def grad_of(f, x):
-    return torch.zeros(1)
 '''
 
 CHEATS = {
