@@ -1,3 +1,10 @@
 """Tooling for the deep-learning frameworks course: build, check, grade, verify."""
+import sys
 
 __version__ = "0.1.0"
+
+# Importing triton (torch's GPU kernel compiler, pulled in lazily by torch._dynamo, e.g. on
+# the first torch.optim optimizer) segfaults in a process that has loaded TensorFlow. This
+# course computes on the CPU and never needs it, so every process that imports the tooling
+# (graders, sandbox workers, learners' kernels running visible checks) makes it unimportable.
+sys.modules.setdefault("triton", None)

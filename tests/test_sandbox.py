@@ -111,3 +111,17 @@ def test_import_crash_is_reported_once_and_cheaply(course):
     run.close()
     assert "could not be loaded" in first.value.message and run.starts == 1
     assert second.value.message == first.value.message
+
+
+def test_torch_optimizer_after_tensorflow_does_not_crash(course):
+    run = _run(course, '''
+        import torch
+        def sgd():
+            p = torch.zeros(2, requires_grad=True)
+            torch.optim.SGD([p], lr=0.1).step()
+            return 1
+        ''', preload=["tensorflow", "torch"])
+    try:
+        assert run.call(probe_call, "sgd", timeout=120) == 1
+    finally:
+        run.close()
