@@ -21,6 +21,7 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # Each assignment: frameworks the grading worker imports before the learner's code,
 # and optional limits (test_timeout, total_timeout in seconds; memory_mb).
 c.DLCourse.assignments = {
+    "01_tf_tensors_graphs": {"preload": ["tensorflow"], "due": "2027-01-25 17:00:00 UTC"},
     "02_tf_function": {"preload": ["tensorflow"], "due": "2027-02-01 17:00:00 UTC"},
     "03_tf_custom_layers": {"preload": ["tensorflow", "keras"], "due": "2027-02-08 17:00:00 UTC"},
     "04_tf_data": {"preload": ["tensorflow"], "due": "2027-02-15 17:00:00 UTC"},
