@@ -36,9 +36,16 @@ def graded(function: str, points: float):
     return pytest.mark.graded(function=function, points=float(points))
 
 
-def probe(fn):
-    """Mark a function as a probe: it runs inside the sandbox as ``fn(mod, *args)``."""
-    return fn
+def probe(fn=None, *, uses=()):
+    """Mark a function as a probe: it runs inside the sandbox as ``fn(mod, *args)``.
+
+    ``@probe(uses=[helper])`` sends plain module-level helper functions along, so a probe
+    and the trusted test can build the same inputs from one definition.
+    """
+    def mark(f):
+        f.probe_helpers = tuple(uses)
+        return f
+    return mark(fn) if fn is not None else mark
 
 
 def expect(condition, message: str) -> None:

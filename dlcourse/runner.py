@@ -32,12 +32,16 @@ class ProbeFailed(Exception):
         self.outcome, self.message, self.raised = outcome, message, raised
 
 
-def probe_source(fn) -> tuple[str, str]:
-    """A probe's name and source, without decorators, ready to send."""
+def _plain_source(fn) -> str:
     tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    node = tree.body[0]
-    node.decorator_list = []
-    return node.name, ast.unparse(node)
+    tree.body[0].decorator_list = []
+    return ast.unparse(tree.body[0])
+
+
+def probe_source(fn) -> tuple[str, str]:
+    """A probe's name and source (with the helpers it declared), without decorators, ready to send."""
+    helpers = [_plain_source(h) for h in getattr(fn, "probe_helpers", ())]
+    return fn.__name__, "\n\n".join([*helpers, _plain_source(fn)])
 
 
 @dataclass

@@ -8,51 +8,8 @@ DTYPES = ["float32", "float64", "float16", "int64", "int32", "int16", "int8", "u
 KEYS = ("shape", "dtype", "device", "requires_grad", "contiguous")
 
 
-@probe
-def probe_summary(mod, case, shape, dtype):
-    # Build the tensor the case describes, summarise it, and report what came back as plain data.
-    dt = getattr(torch, dtype)
-    if case == "meta":
-        t = torch.empty(shape, dtype=dt, device="meta")
-    else:
-        t = torch.arange(int(np.prod(shape)), dtype=torch.float64).reshape(shape).to(dt)
-    if case in ("requires_grad", "nonleaf"):
-        t.requires_grad_(True)
-    if case == "nonleaf":
-        t = t * 2
-    elif case == "transpose":
-        t = t.transpose(0, 1)
-    elif case == "row_step":
-        t = t[::2]
-    elif case == "narrow":
-        t = t[..., :-1]
-    elif case == "expand":
-        t = t[:1].expand(*shape)
-    elif case == "permute_contiguous":
-        t = t.permute(*reversed(range(t.dim()))).contiguous()
-    s = mod.tensor_summary(t)
-    if type(s) is not dict:
-        return {"kind": type(s).__name__}
-    out = {"kind": "dict", "keys": sorted(str(k) for k in s)}
-    shp = s.get("shape")
-    out["shape_is_tuple"] = isinstance(shp, tuple)
-    try:
-        out["shape"] = [int(d) for d in shp]
-    except Exception:
-        out["shape"] = None
-    for key in ("dtype", "device"):
-        value = s.get(key)
-        out[key] = value if isinstance(value, str) else None
-        out[key + "_type"] = type(value).__name__
-    for key in ("requires_grad", "contiguous"):
-        value = s.get(key)
-        out[key] = value if type(value) is bool else None
-        out[key + "_type"] = type(value).__name__
-    return out
-
-
 def make(case, shape, dtype):
-    """The same tensor as the probe's, built here in the trusted process."""
+    """The tensor a case describes; built by the probe in the sandbox and here in the trusted process."""
     dt = getattr(torch, dtype)
     if case == "meta":
         t = torch.empty(shape, dtype=dt, device="meta")
@@ -73,6 +30,31 @@ def make(case, shape, dtype):
     elif case == "permute_contiguous":
         t = t.permute(*reversed(range(t.dim()))).contiguous()
     return t
+
+
+@probe(uses=[make])
+def probe_summary(mod, case, shape, dtype):
+    # Build the tensor the case describes, summarise it, and report what came back as plain data.
+    t = make(case, shape, dtype)
+    s = mod.tensor_summary(t)
+    if type(s) is not dict:
+        return {"kind": type(s).__name__}
+    out = {"kind": "dict", "keys": sorted(str(k) for k in s)}
+    shp = s.get("shape")
+    out["shape_is_tuple"] = isinstance(shp, tuple)
+    try:
+        out["shape"] = [int(d) for d in shp]
+    except Exception:
+        out["shape"] = None
+    for key in ("dtype", "device"):
+        value = s.get(key)
+        out[key] = value if isinstance(value, str) else None
+        out[key + "_type"] = type(value).__name__
+    for key in ("requires_grad", "contiguous"):
+        value = s.get(key)
+        out[key] = value if type(value) is bool else None
+        out[key + "_type"] = type(value).__name__
+    return out
 
 
 def random_shape(rng):
