@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import io
 import secrets
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,14 @@ class _Unloadable(Run):
         self._fatal = reason
 
 
+def _forget_modules_under(folder: Path) -> None:
+    """Drop imported grader modules, so the next grading in this process imports them afresh."""
+    prefix = str(folder.resolve())
+    for name, module in list(sys.modules.items()):
+        if str(getattr(module, "__file__", None) or "").startswith(prefix):
+            del sys.modules[name]
+
+
 def grade(assignment: str, path, course: Course | None = None, seed: int | None = None) -> Result:
     """Grade ``path`` (.ipynb or .py) with the hidden tests of ``assignment``."""
     course = course or Course.load()
@@ -50,9 +59,11 @@ def grade(assignment: str, path, course: Course | None = None, seed: int | None 
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-            code = pytest.main([str(grader_dir), "--rootdir", str(grader_dir), *PYTEST_ARGS], plugins=[plugin])
+            # rootdir above the assignment folders: 01's and 07's test_tensor_summary.py get distinct module names
+            code = pytest.main([str(grader_dir), "--rootdir", str(grader_dir.parent), *PYTEST_ARGS], plugins=[plugin])
     finally:
         run.close()
+        _forget_modules_under(grader_dir)
     if code not in (0, 1):
         raise CourseError(f"the graders in {grader_dir} could not run (pytest exit {int(code)}):\n{out.getvalue()[-2000:]}")
     errors += [p for p in run.problems if p not in errors]

@@ -36,3 +36,18 @@ def test_bad_input_is_one_line_without_traceback(course, args, words):
         return
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert words in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_graders_of_two_assignments_with_same_file_names_do_not_mix(course):
+    import re
+
+    from dlcourse.grade import grade
+
+    def defined(assignment):
+        text = (course.root / "autograder" / assignment / "test_tensor_summary.py").read_text()
+        return set(re.findall(r"^def (test_\w+)", text, re.MULTILINE))
+
+    for assignment in ("07_torch_tensors_autograd", "01_tf_tensors_graphs"):  # one process, in turn
+        result = grade(assignment, course.notebook(assignment, "release"), course=course)
+        ran = {t["name"] for t in result.tests if t["function"] == "tensor_summary"}
+        assert ran == defined(assignment), f"{assignment} ran another assignment's tests: {ran}"
