@@ -25,7 +25,22 @@ c.DLCourse.assignments = {
     "02_tf_function": {"preload": ["tensorflow"], "due": "2027-02-01 17:00:00 UTC"},
     "03_tf_custom_layers": {"preload": ["tensorflow", "keras"], "due": "2027-02-08 17:00:00 UTC"},
     "04_tf_data": {"preload": ["tensorflow"], "due": "2027-02-15 17:00:00 UTC"},
+    "05_tf_training": {"preload": ["tensorflow", "keras"], "due": "2027-02-22 17:00:00 UTC"},
+    "06_tf_deployment": {"preload": ["tensorflow", "keras"], "due": "2027-03-01 17:00:00 UTC"},
     "07_torch_tensors_autograd": {"preload": ["torch"], "due": "2027-03-15 17:00:00 UTC"},
+    "08_torch_training": {"preload": ["torch"], "due": "2027-03-22 17:00:00 UTC"},
+    "09_torch_transfer_learning": {"preload": ["torch"], "due": "2027-03-29 17:00:00 UTC"},
+    "10_torch_deployment": {"preload": ["torch"], "due": "2027-04-05 17:00:00 UTC"},
+    # DDP starts worker processes that talk over loopback (the sandbox has no other network).
+    "11_torch_distributed": {"preload": ["torch"], "due": "2027-04-12 17:00:00 UTC",
+                             "allow_subprocess": True, "allow_network": True, "test_timeout": 120},
+    "12_torch_memory": {"preload": ["torch"], "due": "2027-04-19 17:00:00 UTC"},
+    "13_torch_ecosystem": {"preload": ["torch"], "due": "2027-04-26 17:00:00 UTC", "test_timeout": 120},
+    "14_keras_layers_models": {"preload": ["tensorflow", "keras"], "due": "2027-05-03 17:00:00 UTC"},
+    # MirroredStrategy over two logical CPUs: the worker splits the CPU before any op runs.
+    "15_keras_training": {"preload": ["tensorflow", "keras"], "due": "2027-05-10 17:00:00 UTC",
+                          "logical_cpus": 2},
+    "16_framework_comparison": {"preload": ["tensorflow", "keras", "torch"], "due": "2027-05-17 17:00:00 UTC"},
 }
 c.DLCourse.test_timeout = 60      # seconds per hidden test
 c.DLCourse.total_timeout = 900    # seconds per submission, all tests together

@@ -90,6 +90,7 @@ class Course:
                            threads=int(s.get("threads", 1)),
                            allow_subprocess=bool(info.get("allow_subprocess", False)),
                            allow_network=bool(info.get("allow_network", False)),
+                           logical_cpus=int(info.get("logical_cpus", 0)),
                            protected=protected)
 
     def test_timeout(self, assignment: str) -> float:

@@ -56,6 +56,7 @@ class RunSettings:
     threads: int = 1
     allow_subprocess: bool = False
     allow_network: bool = False
+    logical_cpus: int = 0   # >1: TensorFlow sees that many logical CPU devices (made before any op)
     protected: list[str] = field(default_factory=list)
 
 
@@ -94,7 +95,7 @@ class Run:
         s = self.settings
         self._send({"preload": s.preload, "threads": s.threads, "seed": self.seed,
                     "protected": s.protected, "allow_subprocess": s.allow_subprocess,
-                    "allow_network": s.allow_network, "spans": self._spans,
+                    "allow_network": s.allow_network, "logical_cpus": s.logical_cpus, "spans": self._spans,
                     "module_path": os.path.join(self._worker.inside, "submission.py")})
         self._loading = True
 

@@ -108,7 +108,7 @@ def _install_audit_hook(protected: list[str], allow_subprocess: bool, allow_netw
     sys.addaudithook(hook)
 
 
-def _preload(names: list[str], threads: int, seed: int) -> dict:
+def _preload(names: list[str], threads: int, seed: int, logical_cpus: int = 0) -> dict:
     """Import the frameworks once, pin threads and seeds; return them for probes."""
     import random
 
@@ -126,6 +126,9 @@ def _preload(names: list[str], threads: int, seed: int) -> dict:
         tf = mods["tensorflow"]
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         tf.config.threading.set_inter_op_parallelism_threads(threads)
+        if logical_cpus > 1:  # devices can only be split before the first op runs
+            cpu = tf.config.list_physical_devices("CPU")[0]
+            tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * logical_cpus)
         tf.random.set_seed(seed)
         mods["tf"] = tf
     return mods
@@ -159,7 +162,7 @@ def _run_probe(request: dict, module, mods: dict):
 def serve(channel: Channel) -> None:
     """The worker's whole life: setup, load, then answer probes until told to stop."""
     setup = channel.recv()
-    mods = _preload(setup["preload"], setup["threads"], setup["seed"])
+    mods = _preload(setup["preload"], setup["threads"], setup["seed"], setup.get("logical_cpus", 0))
     _install_audit_hook(setup["protected"], setup["allow_subprocess"], setup["allow_network"])
     module, problems = _load_module(setup["module_path"], setup["spans"])
     names = sorted(k for k in module.__dict__ if not k.startswith("_"))
