@@ -16,6 +16,18 @@ c.Exchange.root = os.path.join(here, "run", "exchange")
 # A stub cell is a NotImplementedError; the learner replaces it.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+# Autograding: the hidden graders score each question in the sandbox, by function name,
+# in place of nbgrader's Execute (which would run learners' code with our rights).
+c.Autograde.autograde_preprocessors = [
+    "dlcourse.nbgrader_grades.HiddenGraders",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# A deleted test cell is put back (and graded by function name like every other).
+c.OverwriteCells.add_missing_cells = True
+# Per-question CSV: nbgrader export --exporter=dlcourse.export.QuestionCsvExport --to grades_by_question.csv
 
 # --- the course tooling (dlcourse) -----------------------------------------------------
 # Each assignment: frameworks the grading worker imports before the learner's code,

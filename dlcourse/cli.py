@@ -38,10 +38,16 @@ def _verify(args) -> int:
     return 0 if verify(args.assignments, jobs=args.jobs) else 1
 
 
+def _autograde(args) -> int:
+    from .autograde import autograde
+
+    return autograde(args.assignment, jobs=args.jobs, shard=args.shard)
+
+
 def _demo(args) -> int:
     from .demo import demo
 
-    return demo()
+    return demo(args.assignment, jobs=args.jobs)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -64,7 +70,14 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("assignments", nargs="*", help="default: every assignment")
     v.add_argument("--jobs", type=int, default=1, help="gradings run side by side")
     v.set_defaults(fn=_verify)
-    d = sub.add_parser("demo", help="build the course and grade a demo class (reference, stub, mutants)")
+    a = sub.add_parser("autograde", help="grade every collected submission into nbgrader's gradebook (resumable)")
+    a.add_argument("assignment")
+    a.add_argument("--jobs", type=int, default=2, help="gradings run side by side (default 2)")
+    a.add_argument("--shard", default="1/1", metavar="K/N", help="grade only part K of N of the class (several machines)")
+    a.set_defaults(fn=_autograde)
+    d = sub.add_parser("demo", help="one assignment's whole nbgrader cycle on a demo class, under run/demo/")
+    d.add_argument("assignment", nargs="?", default="07_torch_tensors_autograd")
+    d.add_argument("--jobs", type=int, default=2, help="gradings run side by side (default 2)")
     d.set_defaults(fn=_demo)
     return p
 

@@ -1,0 +1,99 @@
+"""Hidden graders of MLP: an nn.Module of logits, with dropout in training mode only, able to learn XOR."""
+import numpy as np
+
+from dlcourse.grading import close, expect, graded, probe
+
+
+@probe
+def probe_forward(mod, sizes, x, seed):
+    torch.manual_seed(seed)
+    d, h, k = sizes
+    model = mod.MLP(d, h, k)
+    out = torch.as_tensor(model(torch.tensor(x)))
+    params = list(model.parameters()) if isinstance(model, torch.nn.Module) else []
+    if out.requires_grad:
+        out.sum().backward()
+    return {"is_module": isinstance(model, torch.nn.Module), "shape": [int(s) for s in out.shape],
+            "out": out.detach().double().numpy(), "n_params": len(params),
+            "all_grads": bool(params) and all(p.grad is not None and bool(p.grad.abs().sum() > 0) for p in params)}
+
+
+@probe
+def probe_dropout(mod, sizes, x, p, seed):
+    torch.manual_seed(seed)
+    d, h, k = sizes
+    model = mod.MLP(d, h, k, dropout=p)
+    xt = torch.tensor(x)
+    with torch.no_grad():
+        model.train()
+        a, b = model(xt), model(xt)
+        model.eval()
+        c, e = model(xt), model(xt)
+    return {"train_a": a.double().numpy(), "train_b": b.double().numpy(),
+            "eval_a": c.double().numpy(), "eval_b": e.double().numpy()}
+
+
+@probe
+def probe_learns_xor(mod, x, y, seed):
+    torch.manual_seed(seed)
+    model = mod.MLP(2, 32, 2)
+    xt, yt = torch.tensor(x), torch.tensor(y)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.02)
+    model.train()
+    for _ in range(300):
+        optimizer.zero_grad()
+        torch.nn.functional.cross_entropy(model(xt), yt).backward()
+        optimizer.step()
+    model.eval()
+    with torch.no_grad():
+        return float((model(xt).argmax(1) == yt).float().mean())
+
+
+def sizes_and_input(rng):
+    d, h, k = int(rng.integers(2, 9)), int(rng.integers(8, 33)), int(rng.integers(2, 7))
+    n = int(rng.integers(3, 17))
+    return [d, h, k], rng.standard_normal((n, d)).astype(np.float32) * 2
+
+
+@graded("MLP", points=1)
+def test_mlp_returns_logits_of_the_right_shape(sub, rng):
+    for _ in range(2):
+        sizes, x = sizes_and_input(rng)
+        got = sub.run(probe_forward, sizes, x, int(rng.integers(2**31)))
+        expect(got["is_module"], "MLP(...) should create an nn.Module")
+        expect(got["shape"] == [len(x), sizes[2]],
+               f"MLP(in_features, hidden, out_features) should map (N, in_features) to (N, out_features); "
+               f"for MLP({sizes[0]}, {sizes[1]}, {sizes[2]}) on {len(x)} rows got shape {tuple(got['shape'])}")
+        expect(got["all_grads"], "after a backward pass through the MLP's output some parameter got no gradient "
+                                 "(are all layers registered as attributes of the module?)")
+        out = got["out"]
+        probabilities = bool(np.all(out >= 0) and np.allclose(out.sum(axis=1), 1, atol=1e-4))
+        expect(not probabilities, "the MLP's output rows are probabilities that sum to 1: return logits "
+                                  "(no softmax), as nn.CrossEntropyLoss expects")
+
+
+@graded("MLP", points=1)
+def test_mlp_dropout_only_in_training_mode(sub, rng):
+    sizes, x = sizes_and_input(rng)
+    sizes[1] = int(rng.integers(48, 97))
+    x = np.concatenate([x, np.abs(x) + 0.5])            # plenty of active hidden units
+    got = sub.run(probe_dropout, sizes, x, 0.5, int(rng.integers(2**31)))
+    expect(not np.allclose(got["train_a"], got["train_b"]),
+           "with dropout=0.5 in training mode, two forward passes on the same input gave equal outputs: "
+           "dropout is not applied")
+    close(got["eval_a"], got["eval_b"], "in eval mode two forward passes on the same input should be equal "
+          "(dropout must be off in eval mode)", rtol=1e-6, atol=1e-7)
+    got = sub.run(probe_dropout, sizes, x, 0.0, int(rng.integers(2**31)))
+    close(got["train_a"], got["eval_a"], "with dropout=0.0 the training-mode output should equal the "
+          "eval-mode output", rtol=1e-6, atol=1e-7)
+
+
+@graded("MLP", points=1)
+def test_mlp_learns_xor(sub, rng):
+    x = rng.uniform(-1, 1, size=(256, 2)).astype(np.float32)
+    x += np.sign(x) * 0.1                                 # a margin around the axes
+    y = (x[:, 0] * x[:, 1] > 0).astype(np.int64)
+    acc = sub.run(probe_learns_xor, x, y, int(rng.integers(2**31)))
+    expect(isinstance(acc, float) and acc >= 0.9,
+           f"trained with Adam on an XOR pattern (the label is whether two inputs have the same sign), "
+           f"MLP(2, 32, 2) reached only {acc:.2f} training accuracy: it needs a non-linearity between its layers")

@@ -1,0 +1,65 @@
+"""Hidden tests of compile_and_fit: Adam(1e-3), sparse categorical cross-entropy on probabilities,
+accuracy, batch 32, no validation; the History is returned."""
+import numpy as np
+
+from dlcourse.grading import close, expect, graded, probe
+
+
+@probe
+def probe_fit(mod, x, y, epochs, weights, seed):
+    def fresh():
+        model = keras.Sequential([keras.Input((x.shape[1],)), keras.layers.Dense(weights[0].shape[1], activation="relu"),
+                                  keras.layers.Dense(weights[2].shape[1], activation="softmax")])
+        model.set_weights(weights)
+        return model
+
+    model = fresh()
+    keras.utils.set_random_seed(seed)
+    history = mod.compile_and_fit(model, x, y, epochs)
+    out = {"is_history": isinstance(history, keras.callbacks.History)}
+    if out["is_history"]:
+        out["history"] = {str(k): [float(v) for v in vs] for k, vs in history.history.items()}
+    out["reference"] = []
+    for shuffle in (True, False):
+        ref = fresh()
+        ref.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.SparseCategoricalCrossentropy(),
+                    metrics=["accuracy"])
+        keras.utils.set_random_seed(seed)
+        h = ref.fit(x, y, epochs=epochs, batch_size=32, verbose=0, shuffle=shuffle).history
+        out["reference"].append({str(k): [float(v) for v in vs] for k, vs in h.items()})
+    return out
+
+
+def _draw(rng):
+    n, d, k, hidden = int(rng.integers(60, 120)), int(rng.integers(3, 7)), int(rng.integers(2, 5)), int(rng.integers(6, 12))
+    x = rng.standard_normal((n, d)).astype("float32")
+    y = np.argmax(x @ rng.normal(0, 1, (d, k)), axis=1).astype("int64")
+    weights = [rng.normal(0, 0.5, (d, hidden)).astype("float32"), np.zeros(hidden, "float32"),
+               rng.normal(0, 0.5, (hidden, k)).astype("float32"), np.zeros(k, "float32")]
+    return x, y, int(rng.integers(2, 5)), weights, int(rng.integers(0, 2**31 - 1))
+
+
+@graded("compile_and_fit", points=1)
+def test_compile_and_fit_returns_the_history(sub, rng):
+    x, y, epochs, weights, seed = _draw(rng)
+    got = sub.run(probe_fit, x, y, epochs, weights, seed)
+    expect(got["is_history"], "compile_and_fit should return the keras.callbacks.History that fit returns")
+    history = got["history"]
+    expect(sorted(history) == ["accuracy", "loss"],
+           "the history should hold exactly 'loss' and 'accuracy' (metrics=['accuracy'], no validation data)")
+    expect(all(len(v) == epochs for v in history.values()), "the history should hold one value per epoch")
+
+
+@graded("compile_and_fit", points=3)
+def test_compile_and_fit_trains_with_adam_and_sparse_crossentropy(sub, rng):
+    x, y, epochs, weights, seed = _draw(rng)
+    got = sub.run(probe_fit, x, y, epochs, weights, seed)
+    expect(got["is_history"], "compile_and_fit should return the keras.callbacks.History that fit returns")
+    loss = got["history"].get("loss")
+    expect(loss is not None and len(loss) == epochs, "the history should hold one 'loss' per epoch")
+    matches = [np.allclose(loss, ref["loss"], rtol=1e-4, atol=1e-5) for ref in got["reference"]]
+    expect(any(matches), "the losses differ from training with Adam(learning_rate=1e-3), sparse categorical "
+                         "cross-entropy on the model's probabilities (from_logits=False) and batches of 32")
+    ref = got["reference"][matches.index(True)]
+    close(got["history"].get("accuracy", []), ref["accuracy"], "the 'accuracy' history differs from Keras's "
+                                                               "accuracy metric", rtol=1e-4, atol=1e-5)

@@ -1,0 +1,69 @@
+"""nbgrader's autograde step done by the hidden graders.
+
+``HiddenGraders`` takes the place of nbgrader's ``Execute`` in
+``c.Autograde.autograde_preprocessors``: instead of running the notebook with the
+instructor's rights, it grades the learner's code by function name in the sandbox and
+writes each ``check_<name>`` test cell's outputs: the per-test feedback (stdout) and the
+question's partial credit (the value nbgrader's ``SaveAutoGrades`` records).
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from .course import Course
+from .grade import grade
+from .report import Result
+from .store import result_store, submission_digest
+
+
+class HiddenGraders(NbGraderPreprocessor):
+    """Score each autograded test cell with the hidden graders of its function."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        assignment, student = info["assignment"], info["student"]
+        root = self.config.CourseDirectory.get("root") or str(Path.cwd())
+        store = result_store(Path(root), assignment)
+        with tempfile.TemporaryDirectory(prefix="dlcourse-nb-") as tmp:
+            path = Path(tmp) / f"{info['notebook']}.ipynb"
+            nbformat.write(nb, str(path))
+            digest = submission_digest(path)
+            result = store.get(student, digest)  # graded already by `dlcourse autograde`
+            if result is None:
+                result = grade(assignment, path, course=Course.load())
+                store.put(student, digest, result)
+        fill_test_cells(nb, result)
+        return nb, resources
+
+
+def fill_test_cells(nb, result: Result) -> None:
+    """Give every autograded test cell its feedback and partial credit from ``result``."""
+    by_function: dict[str, list[dict]] = {}
+    for test in result.tests:
+        by_function.setdefault(test["function"], []).append(test)
+    notes = [f"About the whole submission: {e}" for e in result.errors]
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+            continue
+        points = float(meta.get("points", 0))
+        tests = by_function.get(str(meta.get("grade_id", "")).removeprefix("check_"), [])
+        earned, possible = sum(t["points"] for t in tests), sum(t["max_points"] for t in tests)
+        score = min(points, round(points * earned / possible, 6)) if possible else 0.0
+        lines = [*notes, *map(feedback_line, tests)] or ["No hidden test grades this cell; tell your instructor."]
+        notes = []  # the whole-submission notes go to the first test cell only
+        cell.outputs = [new_output("stream", name="stdout", text="\n".join(lines) + "\n"),
+                        new_output("execute_result", data={"text/plain": repr(score)}, execution_count=None)]
+
+
+def feedback_line(test: dict) -> str:
+    """One test as the learner reads it: what was checked, the points, why it failed."""
+    what = test["name"].removeprefix("test_").replace("_", " ")
+    mark = "passed" if test["outcome"] == "passed" else test["outcome"].upper()
+    line = f"[{mark}] {what}: {test['points']:g}/{test['max_points']:g}"
+    return line + (f" - {test['message']}" if test["message"] and test["outcome"] != "passed" else "")

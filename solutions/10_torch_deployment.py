@@ -1,0 +1,235 @@
+"""Reference solution of 10_torch_deployment.
+
+Generated from source/10_torch_deployment/10_torch_deployment.ipynb by `dlcourse build`; do not edit.
+"""
+
+
+import contextlib
+import io
+import os
+import time
+import warnings
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import torch
+from torch import nn
+
+torch.manual_seed(0)
+# TorchScript is deprecated in favour of torch.export: every call says so with a FutureWarning.
+# It still works; we silence that one message so that the outputs below stay readable.
+warnings.filterwarnings("ignore", message=r".*is deprecated\. Please switch to", category=FutureWarning)
+WORK = "artifacts"                 # the files this notebook writes go here
+os.makedirs(WORK, exist_ok=True)
+print("torch", torch.__version__, "| onnx", onnx.__version__, "| onnxruntime", ort.__version__)
+
+
+class Gate(nn.Module):
+    """A model with a data-dependent branch: which layer runs depends on the input's values."""
+
+    def __init__(self, d=4, k=2):
+        super().__init__()
+        self.pos = nn.Linear(d, k)
+        self.neg = nn.Linear(d, k)
+
+    def forward(self, x):
+        if x.sum() > 0:
+            return self.pos(x)
+        return -self.neg(x)
+
+
+gate = Gate().eval()
+x_pos, x_neg = torch.ones(3, 4), -torch.ones(3, 4)
+scripted_gate = torch.jit.script(gate)
+print(type(scripted_gate).__name__)
+print(scripted_gate.code)
+with torch.no_grad():
+    for x in (x_pos, x_neg):
+        print("same as eager:", torch.allclose(scripted_gate(x), gate(x)))
+
+
+if __name__ == "__main__":
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        traced_gate = torch.jit.trace(gate, x_pos)
+    print("warnings while tracing:", [w.category.__name__ for w in caught if w.category is not FutureWarning])
+    print(type(traced_gate).__name__, isinstance(traced_gate, torch.jit.ScriptModule))
+    print(traced_gate.code)                                   # no `if` left: only the pos branch
+    with torch.no_grad():
+        print("positive input, traced == eager:", torch.allclose(traced_gate(x_pos), gate(x_pos)))
+        print("negative input, traced == eager:", torch.allclose(traced_gate(x_neg), gate(x_neg)))
+
+    # For a model without data-dependent control flow, tracing is exact, and it is how most
+    # vision models are converted. A different batch size still works here: a Linear layer's
+    # operations do not depend on the batch size.
+    mlp = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2)).eval()
+    traced_mlp = torch.jit.trace(mlp, torch.randn(5, 4))
+    with torch.no_grad():
+        x = torch.randn(11, 4)
+        print("straight-line model, traced == eager:", torch.allclose(traced_mlp(x), mlp(x)))
+
+
+def to_torchscript(model):
+    """Convert ``model`` to a ScriptModule that keeps its data-dependent control flow."""
+    return torch.jit.script(model)
+
+
+path = os.path.join(WORK, "gate.pt")
+torch.jit.save(scripted_gate, path)
+reloaded = torch.jit.load(path)
+print(f"{path}: {os.path.getsize(path)} bytes, loaded as a {type(reloaded).__name__}")
+with torch.no_grad():
+    print("both branches survive the round trip:",
+          all(torch.allclose(reloaded(x), gate(x)) for x in (x_pos, x_neg)))
+
+
+def save_and_load(module, path):
+    """Save a ScriptModule to ``path`` and return the module read back from the file."""
+    torch.jit.save(module, path)
+    return torch.jit.load(path)
+
+
+if __name__ == "__main__":
+    mlp = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2)).eval()
+    example = torch.randn(8, 4)
+
+    static = torch.export.export(mlp, (example,))
+    try:
+        static.module()(torch.randn(3, 4))
+    except Exception as err:
+        print("static program, batch of 3:", type(err).__name__, "-", str(err).splitlines()[0])
+
+    batch = torch.export.Dim("batch")
+    dynamic = torch.export.export(mlp, (example,), dynamic_shapes=({0: batch},))
+    print("dynamic program, batch of 1 and 50:", dynamic.module()(torch.randn(1, 4)).shape,
+          dynamic.module()(torch.randn(50, 4)).shape)
+    print("range constraints:", dynamic.range_constraints)
+    print(dynamic.graph_module.code)
+
+    try:
+        torch.export.export(gate, (x_pos,))
+    except Exception as err:
+        print("exporting the Gate model:", type(err).__name__)
+
+    class CondGate(Gate):
+        def forward(self, x):
+            return torch.cond(x.sum() > 0, lambda v: self.pos(v), lambda v: -self.neg(v), (x,))
+
+    cond_gate = CondGate()
+    cond_gate.load_state_dict(gate.state_dict())
+    program = torch.export.export(cond_gate.eval(), (x_pos,))
+    print("torch.cond keeps both branches:",
+          all(torch.allclose(program.module()(x), gate(x)) for x in (x_pos, x_neg)))
+    torch.export.save(dynamic, os.path.join(WORK, "mlp.pt2"))
+    print("reloaded .pt2 runs:", torch.export.load(os.path.join(WORK, "mlp.pt2")).module()(torch.randn(2, 4)).shape)
+
+
+def export_with_dynamic_batch(model, example):
+    """Export ``model`` with torch.export, its batch dimension (dim 0 of the input) dynamic."""
+    batch = torch.export.Dim("batch")
+    return torch.export.export(model, (example,), dynamic_shapes=({0: batch},))
+
+
+if __name__ == "__main__":
+    mlp = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2)).eval()
+    example = torch.randn(8, 4)
+    legacy_path = os.path.join(WORK, "mlp_legacy.onnx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")              # the legacy exporter announces its deprecation
+        start = time.perf_counter()
+        torch.onnx.export(mlp, (example,), legacy_path, dynamo=False,
+                          input_names=["input"], output_names=["logits"],
+                          dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
+        print(f"legacy exporter: {time.perf_counter() - start:.2f} s")
+        dynamo_path = os.path.join(WORK, "mlp_dynamo.onnx")
+        start = time.perf_counter()
+        torch.onnx.export(mlp, (example,), dynamo_path, dynamo=True, verbose=False,
+                          dynamic_shapes=({0: torch.export.Dim("batch")},))
+        print(f"dynamo exporter: {time.perf_counter() - start:.2f} s;",
+              "files:", sorted(f for f in os.listdir(WORK) if "dynamo" in f))
+
+    for path in (legacy_path, dynamo_path):
+        model_proto = onnx.load(path)
+        onnx.checker.check_model(model_proto)
+        print(os.path.basename(path), "| opset", model_proto.opset_import[0].version,
+              "| nodes", [n.op_type for n in model_proto.graph.node])
+        session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+        inp = session.get_inputs()[0]
+        print("   input:", inp.name, inp.shape, inp.type, "| outputs:", [o.name for o in session.get_outputs()])
+        for n in (1, 37):
+            x = np.random.default_rng(n).standard_normal((n, 4)).astype(np.float32)
+            got = session.run(None, {inp.name: x})[0]
+            print(f"   batch {n}: max |onnx - torch| = {np.abs(got - mlp(torch.from_numpy(x)).detach().numpy()).max():.1e}")
+    try:
+        session.run(None, {inp.name: np.zeros((2, 4))})            # float64
+    except Exception as err:
+        print("float64 input:", str(err).split(":", 3)[-1].strip()[:90])
+
+
+def export_onnx(model, example, path):
+    """Export ``model`` to the ONNX file ``path`` with a dynamic batch axis."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")              # the legacy exporter announces its deprecation
+        torch.onnx.export(model, (example,), path, dynamo=False,
+                          input_names=["input"], output_names=["output"],
+                          dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+
+
+def onnx_predict(path, x):
+    """Run the ONNX model at ``path`` on ``x`` with ONNX Runtime; return its first output."""
+    session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    name = session.get_inputs()[0].name
+    return session.run(None, {name: np.asarray(x, dtype=np.float32)})[0]
+
+
+if __name__ == "__main__":
+    import matplotlib.pyplot as plt
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    X = torch.tensor(X / 16.0, dtype=torch.float32)
+    y = torch.tensor(y)
+    torch.manual_seed(0)
+    digits = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
+    optimizer = torch.optim.Adam(digits.parameters(), lr=1e-2)
+    for epoch in range(30):
+        optimizer.zero_grad()
+        loss = nn.functional.cross_entropy(digits(X), y)
+        loss.backward()
+        optimizer.step()
+    digits.eval()
+    print(f"training loss {loss.item():.3f}")
+
+    scripted = save_and_load(to_torchscript(digits), os.path.join(WORK, "digits.pt"))
+    program = export_with_dynamic_batch(digits, X[:8])
+    export_onnx(digits, X[:8], os.path.join(WORK, "digits.onnx"))
+    session = ort.InferenceSession(os.path.join(WORK, "digits.onnx"), providers=["CPUExecutionProvider"])
+    name = session.get_inputs()[0].name
+
+    batch = X[:64]
+    routes = {
+        "eager": lambda: digits(batch),
+        "TorchScript": lambda: scripted(batch),
+        "torch.export": lambda: program.module()(batch),
+        "ONNX Runtime": lambda: session.run(None, {name: batch.numpy()})[0],
+        "onnx_predict\n(new session\neach call)": lambda: onnx_predict(os.path.join(WORK, "digits.onnx"), batch.numpy()),
+    }
+    with torch.no_grad():
+        reference = digits(batch).argmax(1).numpy()
+        times = {}
+        for route, run in routes.items():
+            out = np.asarray(run())
+            print(f"{route.splitlines()[0]:14s} same predictions: {bool((out.argmax(1) == reference).all())}")
+            run()
+            start = time.perf_counter()
+            for _ in range(50):
+                run()
+            times[route] = (time.perf_counter() - start) / 50 * 1e3
+    print("file sizes:", {f: os.path.getsize(os.path.join(WORK, f)) for f in ("digits.pt", "digits.onnx")})
+    plt.figure(figsize=(8, 3.5))
+    plt.bar(list(times), list(times.values()), color=["grey", "tab:blue", "tab:orange", "tab:green", "tab:olive"])
+    plt.ylabel("ms per batch of 64")
+    plt.title("The same digit classifier, run five ways")
+    plt.tight_layout()
+    plt.show()

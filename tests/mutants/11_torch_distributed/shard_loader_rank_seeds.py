@@ -1,0 +1,11 @@
+"""Each rank shuffles with its own seed (seed + rank): the shards overlap and miss samples.
+
+breaks: shard_loader
+"""
+from torch.utils.data import DataLoader, DistributedSampler
+
+
+def shard_loader(dataset, rank, world_size, batch_size, epoch, seed=0):
+    sampler = DistributedSampler(dataset, num_replicas=world_size, rank=rank, shuffle=True, seed=seed + rank)
+    sampler.set_epoch(epoch)
+    return DataLoader(dataset, batch_size=batch_size, sampler=sampler)

@@ -1,0 +1,16 @@
+"""functional_two_inputs squashes the score through a sigmoid instead of a linear Dense(1).
+
+breaks: functional_two_inputs
+"""
+import keras
+
+
+def functional_two_inputs(num_dim, text_len, vocab, num_classes):
+    numeric = keras.Input((num_dim,), name="numeric")
+    tokens = keras.Input((text_len,), dtype="int32", name="tokens")
+    text = keras.layers.GlobalAveragePooling1D()(keras.layers.Embedding(vocab, 16)(tokens))
+    h = keras.layers.Concatenate()([keras.layers.Dense(16, activation="relu")(numeric), text])
+    h = keras.layers.Dense(32, activation="relu")(h)
+    label = keras.layers.Dense(num_classes, activation="softmax", name="label")(h)
+    score = keras.layers.Dense(1, activation="sigmoid", name="score")(h)
+    return keras.Model(inputs=[numeric, tokens], outputs=[label, score])

@@ -1,0 +1,23 @@
+"""StopAtThreshold uses strict < and >: reaching the threshold exactly does not stop training.
+
+breaks: StopAtThreshold
+"""
+import keras
+
+
+class StopAtThreshold(keras.callbacks.Callback):
+    def __init__(self, monitor, threshold):
+        super().__init__()
+        self.monitor = monitor
+        self.threshold = float(threshold)
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = (logs or {}).get(self.monitor)
+        if value is None:
+            return
+        if self.monitor.endswith("loss"):
+            crossed = value < self.threshold
+        else:
+            crossed = value > self.threshold
+        if crossed:
+            self.model.stop_training = True

@@ -1,0 +1,13 @@
+"""transfer_model forgets base.trainable = False: the whole base trains with the head.
+
+breaks: transfer_model
+"""
+import keras
+
+
+def transfer_model(base, num_classes):
+    inputs = keras.Input(shape=base.input_shape[1:])
+    features = base(inputs, training=False)
+    if len(features.shape) == 4:
+        features = keras.layers.GlobalAveragePooling2D()(features)
+    return keras.Model(inputs, keras.layers.Dense(num_classes, activation="softmax")(features))

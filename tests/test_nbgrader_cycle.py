@@ -1,0 +1,113 @@
+"""The instructor's cycle through nbgrader's real CLI on a simulated class (release, fetch,
+submit, collect, autograde with the hidden graders, feedback, export), and class grading
+that survives SIGKILL."""
+import csv
+import html
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dlcourse.demo import DEFAULT_ASSIGNMENT as A, Nbgrader, demo
+from dlcourse.store import result_store
+from dlcourse.verify import cases
+
+
+
+@pytest.fixture(scope="module")
+def cycle(tmp_path_factory, course):
+    base = tmp_path_factory.mktemp("class")
+    assert demo(A, jobs=2, base=base) == 0
+    return base
+
+
+def _rows(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_class_has_at_least_six_learners_in_the_gradebook(cycle):
+    learners = {r["student_id"] for r in _rows(cycle / "grades.csv")}
+    assert len(learners) >= 6 and {"reference", "stub", "tampered-cells", "broken-json"} <= learners
+
+
+def test_per_question_scores_follow_what_each_learner_broke(cycle, course):
+    breaks = {"mistake-" + c.name.replace("_", "-"): c.breaks for c in cases(course, A) if c.kind == "mutant"}
+    rows = _rows(cycle / "grades_by_question.csv")
+    assert rows, "no per-question rows exported"
+    for row in rows:
+        question, score, top = row["question"].removeprefix("check_"), float(row["score"]), float(row["max_score"])
+        learner = row["student_id"]
+        if learner in ("reference", "tampered-cells"):  # edited/deleted test cells change nothing
+            assert score == top, (learner, question)
+        elif learner in ("stub", "broken-json"):
+            assert score == 0, (learner, question)
+        else:
+            assert (score < top) == (question in breaks[learner]), (learner, question, score, top)
+
+
+def test_exported_totals_equal_the_stored_results(cycle):
+    results = result_store(cycle, A).results()
+    for row in _rows(cycle / "grades.csv"):
+        assert float(row["score"]) == pytest.approx(results[row["student_id"]].score), row["student_id"]
+
+
+def test_feedback_explains_failures_without_hidden_test_source(cycle, course):
+    hidden = set()
+    for path in (course.root / "autograder" / A).glob("*.py"):
+        hidden |= {line.strip() for line in path.read_text(encoding="utf-8").splitlines() if len(line.strip()) > 24}
+    feedback = sorted((cycle / "feedback").glob(f"*/{A}/{A}.html"))
+    assert len(feedback) >= 6
+    for page in feedback:
+        text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
+        leaked = [line for line in hidden if line in text]
+        assert not leaked, f"{page}: hidden test source in feedback: {leaked[:3]}"
+        assert "def test_" not in text and "@graded" not in text
+    mistake = next(p for p in feedback if "mistake-" in str(p)).read_text(encoding="utf-8")
+    assert "[FAILED]" in mistake and "[passed]" in mistake
+
+
+def test_nbgrader_autograde_cli_gives_the_same_scores(cycle, course):
+    """Stock `nbgrader autograde`, our step in its pipeline, grading afresh: the same totals."""
+    totals = {r["student_id"]: float(r["score"]) for r in _rows(cycle / "grades.csv")}
+    shutil.rmtree(cycle / ".dlcourse")
+    nbgrader = Nbgrader(course, cycle)
+    learners = ["reference", "stub", next(s for s in totals if s.startswith("mistake-"))]
+    start = time.perf_counter()
+    for learner in learners:
+        nbgrader.instructor("autograde", A, "--force", f"--student={learner}")
+    print(f"nbgrader autograde: {len(learners)} submissions in {time.perf_counter() - start:.1f} s")
+    nbgrader.instructor("export", f"--to={cycle / 'again.csv'}")
+    again = {r["student_id"]: float(r["score"]) for r in _rows(cycle / "again.csv")}
+    assert {s: again[s] for s in learners} == {s: totals[s] for s in learners}
+
+
+def test_class_grading_resumes_after_sigkill_grading_each_once(cycle, course):
+    store = result_store(cycle, A)
+    shutil.rmtree(store.folder, ignore_errors=True)
+    code = ("import sys; from pathlib import Path; from dlcourse.demo import Nbgrader; from dlcourse.course import Course;"
+            "from dlcourse.autograde import autograde; c = Course.load();"
+            f"sys.exit(autograde({A!r}, jobs=1, course=c, overrides=Nbgrader(c, Path({str(cycle)!r})).overrides))")
+    env = dict(os.environ, DLCOURSE_ROOT=str(course.root))
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=course.root, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 600
+    while len(list(store.folder.glob("*.json"))) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    before = {p.stem: json.loads(p.read_text())["result"]["seed"] for p in store.folder.glob("*.json")}
+    assert 2 <= len(before) < 8, "the kill should land half-way through the class"
+    done = subprocess.run([sys.executable, "-c", code], cwd=course.root, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert f"{len(before)} graded before" in done.stdout
+    after = {p.stem: json.loads(p.read_text())["result"]["seed"] for p in store.folder.glob("*.json")}
+    assert len(after) == 8 and all(after[s] == seed for s, seed in before.items()), "a finished result was regraded"
+    assert not list(store.folder.glob(".*.tmp")), "a half-written result was left behind"
