@@ -28,9 +28,9 @@ DEFAULT_ASSIGNMENT = "07_torch_tensors_autograd"
 class Nbgrader:
     """nbgrader's real CLI, on the course's config with the demo's own root, gradebook and exchange."""
 
-    def __init__(self, course: Course, base: Path):
+    def __init__(self, course: Course, base: Path, db_url: str | None = None):
         self.course, self.base = course, base
-        self.overrides = {"CourseDirectory": {"root": str(base), "db_url": f"sqlite:///{base / 'gradebook.db'}"},
+        self.overrides = {"CourseDirectory": {"root": str(base), "db_url": db_url or f"sqlite:///{base / 'gradebook.db'}"},
                           "Exchange": {"root": str(base / "exchange")}}
         self.flags = [f"--{section}.{key}={value}" for section, keys in self.overrides.items() for key, value in keys.items()]
 

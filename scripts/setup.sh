@@ -22,4 +22,11 @@ if ! command -v bwrap >/dev/null; then
     echo "setup: bubblewrap (bwrap) is not installed; install it for the real sandbox (docs/security.md)" >&2
   fi
 fi
+# PostgreSQL's server, for the multi-instructor gradebook test (tests/test_postgres.py).
+if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    (apt-get install -y -qq postgresql >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql; }) >/dev/null 2>&1 \
+      || echo "setup: could not install postgresql; tests/test_postgres.py will be skipped" >&2
+  fi
+fi
 echo "setup: ready ($(.venv/bin/python -c 'from dlcourse.sandbox import detect_mode; print("sandbox:", detect_mode())'))"

@@ -336,7 +336,7 @@ def sequential_classifier():
 
 def functional_regressor(n_features):
     inputs = keras.Input((n_features,), name="features")
-    hidden = keras.layers.Dense(32, activation="relu")(inputs)
+    hidden = keras.layers.Dense(16, activation="relu")(inputs)
     wide = keras.layers.Dense(8)(inputs)                       # a linear shortcut: not a plain stack
     merged = keras.layers.Concatenate()([hidden, wide])
     outputs = keras.layers.Dense(1, name="target")(merged)
@@ -371,18 +371,18 @@ if __name__ == "__main__":
     y_mean, y_std = yd_tr.mean(), yd_tr.std()                  # train on a standardised target
     keras.utils.set_random_seed(0)
     reg = functional_regressor(xd.shape[1])
-    reg.compile(optimizer=keras.optimizers.Adam(3e-3), loss=keras.losses.Huber(delta=1.0),
+    reg.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.Huber(delta=1.0),
                 metrics=[keras.metrics.MeanAbsoluteError(), keras.metrics.RootMeanSquaredError(),
                          keras.metrics.R2Score()])
     history = reg.fit(sx.transform(xd_tr).astype("float32"), ((yd_tr - y_mean) / y_std).astype("float32")[:, None],
-                      validation_split=0.2, epochs=60, batch_size=32, verbose=0)
+                      epochs=30, batch_size=32, verbose=0)
     pred = np.asarray(reg.predict(sx.transform(xd_te).astype("float32"), verbose=0))[:, 0] * y_std + y_mean
     print("Functional regressor, test set:", regression_report(yd_te, pred))
+    print("(the diabetes target is noisy: a linear regression reaches R² of about 0.36 on this split)")
 
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.plot(history.history["loss"], label="training Huber loss")
-    ax.plot(history.history["val_loss"], label="validation Huber loss")
     ax.set_xlabel("epoch")
     ax.legend()
     plt.show()

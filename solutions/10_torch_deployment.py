@@ -108,9 +108,10 @@ if __name__ == "__main__":
     print(dynamic.graph_module.code)
 
     try:
-        torch.export.export(gate, (x_pos,))
+        with contextlib.redirect_stderr(io.StringIO()):      # export dumps the partial graph to stderr
+            torch.export.export(gate, (x_pos,))
     except Exception as err:
-        print("exporting the Gate model:", type(err).__name__)
+        print("exporting the Gate model:", type(err).__name__, "-", str(err).splitlines()[0][:70])
 
     class CondGate(Gate):
         def forward(self, x):

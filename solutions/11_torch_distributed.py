@@ -77,11 +77,14 @@ if __name__ == "__main__":      # a picture of the two kinds of parallelism
     box(ax1, 0.05, 0.1, 0.9, 0.18, "all-reduce: average the gradients\n(every rank gets the same mean)", "#bdb")
     ax1.set_title("data parallelism (DataParallel, DDP)")
     for i, name in enumerate(["layers 1-2", "layers 3-4"]):   # model parallelism: one model, 2 devices
-        box(ax2, 0.1 + i * 0.45, 0.4, 0.35, 0.25, f"device {i}\n{name}", "#fdb")
-    ax2.annotate("activations", (0.55, 0.52), (0.45, 0.52), arrowprops=dict(arrowstyle="->"), fontsize=8,
-                 va="bottom")
-    box(ax2, 0.1, 0.75, 0.8, 0.12, "the whole batch", "#cde")
-    ax2.annotate("", (0.27, 0.65), (0.27, 0.75), arrowprops=dict(arrowstyle="->"))
+        box(ax2, 0.05 + i * 0.6, 0.4, 0.3, 0.25, f"device {i}\n{name}", "#fdb")
+    ax2.annotate("", (0.65, 0.56), (0.35, 0.56), arrowprops=dict(arrowstyle="->"))
+    ax2.annotate("", (0.35, 0.48), (0.65, 0.48), arrowprops=dict(arrowstyle="->", ls="--"))
+    ax2.text(0.5, 0.58, "activations (forward)", ha="center", va="bottom", fontsize=8)
+    ax2.text(0.5, 0.46, "gradients (backward)", ha="center", va="top", fontsize=8)
+    box(ax2, 0.05, 0.75, 0.3, 0.12, "the whole batch", "#cde")
+    ax2.annotate("", (0.2, 0.65), (0.2, 0.75), arrowprops=dict(arrowstyle="->"))
+    ax2.annotate("loss", (0.8, 0.25), (0.8, 0.4), arrowprops=dict(arrowstyle="<-"), ha="center", fontsize=8)
     ax2.set_title("model parallelism (pipeline)")
     for ax in (ax1, ax2):
         ax.set_xlim(0, 1), ax.set_ylim(0, 1), ax.axis("off")

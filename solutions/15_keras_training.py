@@ -243,6 +243,26 @@ print("trainable weights:", [w.path for w in toy.trainable_weights])
 print("non-trainable weights in the base:", len(toy_base.non_trainable_weights))
 
 
+if __name__ == "__main__":
+    rng = np.random.default_rng(0)
+    x_bn = (3 * rng.standard_normal((64, 4)) + 2).astype("float32")
+    y_bn = np.arange(64) % 2
+    for unfreeze, keep_bn_frozen in ((False, False), (True, False), (True, True)):
+        keras.utils.set_random_seed(0)
+        bn_base = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4), keras.layers.BatchNormalization()])
+        bn_inputs = keras.Input((4,))
+        bn_model = keras.Model(bn_inputs, keras.layers.Dense(2, activation="softmax")(bn_base(bn_inputs, training=False)))
+        bn_base.trainable = unfreeze
+        if keep_bn_frozen:
+            bn_base.layers[-1].trainable = False
+        bn_model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+        before = np.array(bn_base.layers[-1].moving_mean)
+        bn_model.fit(x_bn, y_bn, epochs=1, batch_size=64, verbose=0)
+        moved = not np.allclose(before, np.array(bn_base.layers[-1].moving_mean))
+        print(f"base.trainable={unfreeze!s:5}  BatchNorm kept frozen={keep_bn_frozen!s:5}  ->  "
+              f"moving mean changed during fit: {moved}")
+
+
 def transfer_model(base, num_classes):
     """A frozen `base`, called in inference mode on a new Input, under a new softmax head."""
     base.trainable = False

@@ -38,7 +38,11 @@ def run_ranks(mod, body, world_size, args=(), limit=30.0):
                 try:
                     result = {"ok": True, "value": body(mod, rank, world_size, port, folder, *args)}
                 except BaseException as exc:  # the learner's exception, reported by the parent
-                    result = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+                    import traceback
+
+                    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == mod.__file__]
+                    where = f" [in {frames[-1].name}: {(frames[-1].line or '').strip()}]" if frames else ""
+                    result = {"ok": False, "type": type(exc).__name__, "error": (f"{type(exc).__name__}: {exc}"[:300] + where)}
                 with open(os.path.join(folder, f"result{rank}.pkl"), "wb") as fh:
                     pickle.dump(result, fh)
                 code = 0
@@ -74,7 +78,7 @@ def run_ranks(mod, body, world_size, args=(), limit=30.0):
         if result is None:
             return {"status": "died", "rank": rank}
         if not result["ok"]:
-            return {"status": "error", "rank": rank, "error": result["error"]}
+            return {"status": "error", "rank": rank, "error": result["error"], "type": result["type"]}
     return {"status": "ok", "values": [r["value"] for r in results]}
 
 
@@ -98,4 +102,6 @@ def values_of(got, what):
                                      "world size, address or port) hangs like this")
     if got["status"] == "died":
         raise ProbeFailed("error", f"{what}: the process of rank {got['rank']} died before it finished")
+    if got["type"] == "NotImplementedError":
+        raise ProbeFailed("error", f"{what}: not implemented yet (rank {got['rank']} raised {got['error']})", raised=True)
     raise ProbeFailed("error", f"{what}: rank {got['rank']} raised {got['error']}", raised=True)

@@ -36,7 +36,7 @@ def test_warmup_cosine_ramps_up_linearly_during_warmup(sub, rng):
     got = sub.run(probe_values, epochs, [float(rng.uniform(0, 1)) for _ in epochs], warmup, total, base_lr)
     close(got, [_expected(e, warmup, total, base_lr) for e in epochs],
           "during warm-up (epoch < warmup, epochs counted from 0) the rate should rise linearly from 0: "
-          "base_lr * epoch / warmup", rtol=1e-5, atol=1e-9)
+          "base_lr * epoch / warmup", rtol=1e-4, atol=1e-6 * base_lr)
 
 
 @graded("warmup_cosine", points=2)
@@ -47,9 +47,9 @@ def test_warmup_cosine_decays_by_half_cosine_then_stays_at_zero(sub, rng):
     want = [_expected(e, warmup, total, base_lr) for e in epochs]
     close(got[:total - warmup + 1], want[:total - warmup + 1],
           "after warm-up the rate should follow a half cosine from base_lr (at epoch == warmup) down to 0 "
-          "(at epoch == total)", rtol=1e-5, atol=1e-9)
+          "(at epoch == total)", rtol=1e-4, atol=1e-6 * base_lr)
     close(got, want, "after epoch `total` the rate should stay at 0 (clamp the cosine's progress)",
-          rtol=1e-5, atol=1e-9)
+          rtol=1e-4, atol=1e-6 * base_lr)
 
 
 @probe
@@ -75,4 +75,4 @@ def test_warmup_cosine_drives_learning_rate_scheduler(sub, rng):
     got = sub.run(probe_scheduler, x, x.sum(axis=1, keepdims=True), warmup, total, base_lr, epochs)
     close(got, [_expected(e, warmup, total, base_lr) for e in range(epochs)],
           "used with keras.callbacks.LearningRateScheduler in fit, warmup_cosine does not set the planned rate "
-          "each epoch (it must ignore the current lr it is given and return a float)", rtol=1e-5, atol=1e-9)
+          "each epoch (it must ignore the current lr it is given and return a float)", rtol=1e-4, atol=1e-6 * base_lr)

@@ -1,0 +1,98 @@
+"""Hidden graders of amp_step: a bf16 autocast step through a GradScaler, skipped when gradients overflow."""
+import numpy as np
+import torch
+
+from dlcourse.grading import close, expect, graded, probe
+
+
+def build(state):
+    from torch import nn
+
+    h, d = state["0.weight"].shape
+    k = state["2.weight"].shape[0]
+    model = nn.Sequential(nn.Linear(d, h), nn.Tanh(), nn.Linear(h, k))
+    model.load_state_dict({name: torch.tensor(value) for name, value in state.items()})
+    return model
+
+
+@probe(uses=[build])
+def probe_amp(mod, state, x, y, lr, init_scale):
+    # One step with a fresh scaler that doubles its scale after every successful step.
+    from torch import nn
+
+    model = build(state)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    scaler = torch.amp.GradScaler("cpu", init_scale=init_scale, growth_factor=2.0, backoff_factor=0.5,
+                                  growth_interval=1)
+    result = mod.amp_step(model, optimizer, scaler, nn.MSELoss(), torch.tensor(x), torch.tensor(y))
+    return {"weights": {name: p.detach().numpy().copy() for name, p in model.named_parameters()},
+            "scale": float(scaler.get_scale()), "loss_type": type(result).__name__,
+            "loss": float(result) if isinstance(result, (int, float)) else None}
+
+
+def random_case(rng, overflow=False):
+    d, h, k = int(rng.integers(4, 17)), int(rng.integers(8, 33)), int(rng.integers(1, 5))
+    state = {"0.weight": (rng.standard_normal((h, d)) / np.sqrt(d)).astype(np.float32),
+             "0.bias": (rng.standard_normal(h) * 0.1).astype(np.float32),
+             "2.weight": (rng.standard_normal((k, h)) / np.sqrt(h)).astype(np.float32),
+             "2.bias": (rng.standard_normal(k) * 0.1).astype(np.float32)}
+    n = int(rng.integers(8, 33))
+    x = rng.standard_normal((n, d)).astype(np.float32)
+    y = rng.standard_normal((n, k)).astype(np.float32)
+    if overflow:                                   # one infinite feature: the gradients are not finite
+        x[int(rng.integers(0, n)), int(rng.integers(0, d))] = np.inf
+    return state, x, y, float(rng.uniform(0.05, 0.3)), float(2.0 ** int(rng.integers(8, 17)))
+
+
+def reference_step(state, x, y, lr):
+    """The same step computed here: forward under bf16 autocast, then an unscaled SGD update."""
+    model = build(state)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        loss = torch.nn.functional.mse_loss(model(torch.tensor(x)), torch.tensor(y))
+    loss.backward()
+    optimizer.step()
+    return {name: p.detach().numpy().copy() for name, p in model.named_parameters()}, float(loss)
+
+
+@graded("amp_step", points=2)
+def test_amp_step_update_equals_unscaled_step(sub, rng):
+    state, x, y, lr, init_scale = random_case(rng)
+    got = sub.run(probe_amp, state, x, y, lr, init_scale)
+    want, _ = reference_step(state, x, y, lr)
+    for name, value in want.items():
+        change, want_change = got["weights"][name] - state[name], value - state[name]
+        size = float(np.abs(want_change).max())
+        close(change, want_change, f"amp_step's update of parameter {name} is not the SGD update of the unscaled "
+              "gradients (to bfloat16 precision): the scaler must unscale the gradients before the optimizer "
+              "uses them (scaler.step does)", rtol=0.05, atol=0.05 * size + 1e-7)
+
+
+@graded("amp_step", points=1)
+def test_amp_step_returns_unscaled_loss(sub, rng):
+    state, x, y, lr, init_scale = random_case(rng)
+    got = sub.run(probe_amp, state, x, y, lr, init_scale)
+    _, loss = reference_step(state, x, y, lr)
+    expect(got["loss"] is not None, f"amp_step should return the loss as a Python float, got a {got['loss_type']}")
+    close(got["loss"], loss, "amp_step's return value is not the (unscaled) loss of the batch", rtol=0.03, atol=1e-3)
+
+
+@graded("amp_step", points=1)
+def test_amp_step_updates_the_scale(sub, rng):
+    state, x, y, lr, init_scale = random_case(rng)
+    got = sub.run(probe_amp, state, x, y, lr, init_scale)
+    expect(got["scale"] == init_scale * 2, f"with a GradScaler set to grow its scale after every successful step "
+                                           f"(growth_interval=1), the scale after amp_step is {got['scale']:g} instead "
+                                           f"of {init_scale * 2:g}: update the scaler after each step")
+
+
+@graded("amp_step", points=1)
+def test_amp_step_skips_overflowing_step(sub, rng):
+    state, x, y, lr, init_scale = random_case(rng, overflow=True)
+    got = sub.run(probe_amp, state, x, y, lr, init_scale)
+    for name, value in state.items():
+        close(got["weights"][name], value, f"on a batch whose gradients are not finite, amp_step changed parameter "
+              f"{name}: the scaler must skip that optimizer step", rtol=0, atol=0)
+    expect(got["scale"] == init_scale / 2, f"after a step whose gradients overflowed, the scaler's scale is "
+                                           f"{got['scale']:g} instead of {init_scale / 2:g}: update the scaler after "
+                                           "each step, so that it backs off")

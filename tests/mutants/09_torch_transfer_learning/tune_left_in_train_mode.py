@@ -1,0 +1,19 @@
+"""fine_tune returns the model still in training mode.
+
+breaks: fine_tune
+"""
+import torch
+from torch import nn
+
+
+def fine_tune(model, loader, epochs, lr):
+    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+    for _ in range(epochs):
+        model.train()
+        _keep_frozen_bn_in_eval(model)
+        for x, y in loader:
+            optimizer.zero_grad()
+            loss_fn(model(x), y).backward()
+            optimizer.step()
+    return model
