@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
-import sys
+import tempfile
 import time
-import types
 from pathlib import Path
 
 from .errors import CourseError
@@ -95,23 +94,24 @@ def check_notebook(assignment: str, notebook: str | None = None) -> bool:
     This runs the notebook's code in this process: it is the learner's tool for their own work.
     """
     from .loader import load
+    from .worker import load_module
 
     path = Path(notebook or f"{assignment}.ipynb")
     checks_path = path.parent / "checks.py"
     if not checks_path.is_file():
         raise CourseError(f"{checks_path} is missing; keep checks.py from the release beside the notebook")
     submission = load(path)
-    module = types.ModuleType("submission")
-    sys.modules["submission"] = module
     text, spans = submission.module_text()
-    lines = text.split("\n")
-    for (start, length), cell in zip(spans, submission.cells):
-        try:
-            code = compile("\n" * (start - 1) + "\n".join(lines[start - 1:start - 1 + length]), str(path), "exec")
-            exec(code, module.__dict__)
-        except Exception as exc:
-            print(f"cell {cell.number} raised {type(exc).__name__}: {exc}")
-    checks = _load_checks(checks_path)
+    with tempfile.TemporaryDirectory(prefix="dlcourse-check-") as tmp:
+        module_path = Path(tmp) / "submission.py"
+        module_path.write_text(text, encoding="utf-8")
+        module, problems = load_module(str(module_path), [[s, n, c.number] for (s, n), c in zip(spans, submission.cells)])
+        for problem in problems:
+            print(f"cell {problem['cell']} raised {problem['type']}: {problem['message']}")
+        return _report(assignment, _load_checks(checks_path), module)
+
+
+def _report(assignment: str, checks: Checks, module) -> bool:
     results = [checks.run(name, module.__dict__) for name in checks.names()]
     for _, line in results:
         print(line)

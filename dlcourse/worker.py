@@ -134,7 +134,7 @@ def _preload(names: list[str], threads: int, seed: int, logical_cpus: int = 0) -
     return mods
 
 
-def _load_module(path: str, spans) -> tuple[types.ModuleType, list[dict]]:
+def load_module(path: str, spans) -> tuple[types.ModuleType, list[dict]]:
     """Run the learner's cells one by one; a cell that raises is reported, not fatal."""
     with open(path, encoding="utf-8") as fh:
         lines = fh.read().split("\n")
@@ -164,7 +164,7 @@ def serve(channel: Channel) -> None:
     setup = channel.recv()
     mods = _preload(setup["preload"], setup["threads"], setup["seed"], setup.get("logical_cpus", 0))
     _install_audit_hook(setup["protected"], setup["allow_subprocess"], setup["allow_network"])
-    module, problems = _load_module(setup["module_path"], setup["spans"])
+    module, problems = load_module(setup["module_path"], setup["spans"])
     names = sorted(k for k in module.__dict__ if not k.startswith("_"))
     channel.send({"ready": True, "names": names, "problems": problems})
     while True:
