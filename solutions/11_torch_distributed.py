@@ -84,7 +84,8 @@ if __name__ == "__main__":      # a picture of the two kinds of parallelism
     ax2.text(0.5, 0.46, "gradients (backward)", ha="center", va="top", fontsize=8)
     box(ax2, 0.05, 0.75, 0.3, 0.12, "the whole batch", "#cde")
     ax2.annotate("", (0.2, 0.65), (0.2, 0.75), arrowprops=dict(arrowstyle="->"))
-    ax2.annotate("loss", (0.8, 0.25), (0.8, 0.4), arrowprops=dict(arrowstyle="<-"), ha="center", fontsize=8)
+    ax2.annotate("", (0.8, 0.27), (0.8, 0.4), arrowprops=dict(arrowstyle="->"))
+    ax2.text(0.8, 0.25, "output, loss", ha="center", va="top", fontsize=8)
     ax2.set_title("model parallelism (pipeline)")
     for ax in (ax1, ax2):
         ax.set_xlim(0, 1), ax.set_ylim(0, 1), ax.axis("off")
