@@ -37,11 +37,18 @@ def _forget_modules_under(folder: Path) -> None:
             del sys.modules[name]
 
 
-def grade(assignment: str, path, course: Course | None = None, seed: int | None = None) -> Result:
-    """Grade ``path`` (.ipynb or .py) with the hidden tests of ``assignment``."""
+def grade(assignment: str, path, course: Course | None = None, seed: int | None = None,
+          functions: list[str] | None = None) -> Result:
+    """Grade ``path`` (.ipynb or .py) with the hidden tests of ``assignment`` (or only those of ``functions``)."""
     course = course or Course.load()
     course.info(assignment)  # an unknown name fails here, clearly
     grader_dir = course.grader_dir(assignment)
+    targets = [str(grader_dir)]
+    if functions:  # graders are one file per graded name: test_<name>.py
+        targets = [str(grader_dir / f"test_{name}.py") for name in functions]
+        missing = [t for t in targets if not Path(t).is_file()]
+        if missing:
+            raise CourseError(f"no hidden tests for {', '.join(missing)}; graders live in test_<name>.py")
     seed = secrets.randbelow(2**31) if seed is None else seed
     path = Path(path)
     errors: list[str] = []
@@ -60,7 +67,7 @@ def grade(assignment: str, path, course: Course | None = None, seed: int | None 
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
             # rootdir above the assignment folders: 01's and 07's test_tensor_summary.py get distinct module names
-            code = pytest.main([str(grader_dir), "--rootdir", str(grader_dir.parent), *PYTEST_ARGS], plugins=[plugin])
+            code = pytest.main([*targets, "--rootdir", str(grader_dir.parent), *PYTEST_ARGS], plugins=[plugin])
     finally:
         run.close()
         _forget_modules_under(grader_dir)

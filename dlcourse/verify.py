@@ -90,11 +90,16 @@ def problems(course: Course, case: Case, result: Result) -> list[str]:
     return out
 
 
-def check_case(case: Case, seed: int | None = None) -> tuple[Result, list[str]]:
-    """Grade one case and say what, if anything, is wrong with its grade."""
+def check_case(case: Case, seed: int | None = None, focused: bool = False) -> tuple[Result, list[str]]:
+    """Grade one case and say what, if anything, is wrong with its grade.
+
+    ``focused``: a mutant runs only the tests of the names it breaks (are they caught?),
+    not the whole suite (does it keep the other points?); quicker, for the course's CI.
+    """
     course = Course.load()
+    only = case.breaks if focused and case.kind == "mutant" and case.breaks else None
     with tempfile.TemporaryDirectory(prefix="dlcourse-verify-") as tmp:
-        result = grade(case.assignment, submission_for(course, case, Path(tmp)), course=course, seed=seed)
+        result = grade(case.assignment, submission_for(course, case, Path(tmp)), course=course, seed=seed, functions=only)
     return result, problems(course, case, result)
 
 
