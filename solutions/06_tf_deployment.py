@@ -110,8 +110,8 @@ if __name__ == "__main__":
     print("named export:")
     sig = show_signature(named_path)
     out = sig(features=tf.constant(x_demo))                      # keyword call, dict out
-    print("signature output:", {k: v.numpy().round(3).tolist() for k, v in out.items()})
-    print("model output:    ", tiny(x_demo).numpy().round(3).tolist())
+    print("signature output:", {k: np.round(v.numpy().astype(float), 3).tolist() for k, v in out.items()})
+    print("model output:    ", np.round(tiny(x_demo).numpy().astype(float), 3).tolist())
 
 
 def local_predict(model_base_path, body):

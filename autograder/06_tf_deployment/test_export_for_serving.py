@@ -37,6 +37,10 @@ def describe_signature(path, xs):
     sig = loaded.signatures["serving_default"]
     args, kwargs = sig.structured_input_signature
     out["positional"], out["keywords"] = len(args), sorted(kwargs)
+    if "features" in kwargs:
+        spec = kwargs["features"]
+        out["shape"] = None if spec.shape.rank is None else [d for d in spec.shape.as_list()]
+        out["dtype"] = spec.dtype.name
     for x in xs:
         try:
             result = sig(features=tf.constant(x))
@@ -150,6 +154,7 @@ def test_export_for_serving_signature_takes_the_keyword_features(sub, rng):
            "the serving_default signature should take exactly one input, named 'features' "
            "(name the TensorSpec of the input signature); its inputs are named "
            f"{got['keywords']}")
+    expect(got.get("dtype") == "float32", "the 'features' input should be float32")
     expect(not isinstance(got["results"][0], str),
            "calling the serving_default signature with features=<a float32 batch> failed")
 
@@ -162,6 +167,10 @@ def test_export_for_serving_signature_matches_the_model_for_any_batch(sub, rng):
     got = sub.run(probe_signature, layers, acts, _name(rng), int(rng.integers(1, 9)), xs)
     expect(got["found"], "no SavedModel (saved_model.pb) was written under export_dir")
     expect("serving_default" in got["signatures"], "the SavedModel has no 'serving_default' signature")
+    shape = got.get("shape")
+    expect(shape is not None and len(shape) == 2 and shape[0] is None and shape[1] in (None, d),
+           "the 'features' input of serving_default should be declared with shape (None, D): a batch of any "
+           f"number of rows; it is declared as {shape}")
     for x, result in zip(xs, got["results"]):
         expect(not isinstance(result, str),
                "the serving_default signature should accept features=<float32 batch of any size (None, D)>; "

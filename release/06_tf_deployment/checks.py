@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import os
+import sys
 import tempfile
 
 import numpy as np
@@ -85,6 +86,25 @@ def _(parse_serving_response):
                       f"parse_serving_response({body!r}) should be [[0.1, 0.9], [0.75, 0.25]], got {out.tolist()}")
 
 
+@contextlib.contextmanager
+def _quiet():
+    # Hide what TensorFlow prints while the checks convert or interpret (Python and C++ output).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, devnull):
+            os.close(fd)
+
+
 def _run(model_bytes, x):
     # The checks' own TFLite inference, to judge to_tflite independently of tflite_predict.
     from ai_edge_litert.interpreter import Interpreter
@@ -92,7 +112,8 @@ def _run(model_bytes, x):
     interpreter = Interpreter(model_content=model_bytes)
     (inp,), (out,) = interpreter.get_input_details(), interpreter.get_output_details()
     interpreter.resize_tensor_input(inp["index"], list(x.shape))
-    interpreter.allocate_tensors()
+    with _quiet():
+        interpreter.allocate_tensors()
     interpreter.set_tensor(inp["index"], x.astype(inp["dtype"]))
     interpreter.invoke()
     return interpreter.get_tensor(out["index"])
@@ -127,7 +148,7 @@ def _(tflite_predict):
     import tensorflow as tf
 
     model, expected = _tiny_model()
-    with contextlib.redirect_stdout(io.StringIO()):      # the converter prints what it exports
+    with _quiet():                                       # the converter prints what it exports
         blob = tf.lite.TFLiteConverter.from_keras_model(model).convert()
     y = tflite_predict(blob, X3)                        # float64, two rows
     checks.expect(isinstance(y, np.ndarray), f"tflite_predict should return a NumPy array, not {type(y).__name__}")
