@@ -48,11 +48,12 @@ c.DLCourse.assignments = {
                              "allow_subprocess": True, "allow_network": True, "test_timeout": 120},
     "12_torch_memory": {"preload": ["torch"], "due": "2027-04-19 17:00:00 UTC"},
     "13_torch_ecosystem": {"preload": ["torch"], "due": "2027-04-26 17:00:00 UTC", "test_timeout": 120},
-    "14_keras_layers_models": {"preload": ["tensorflow", "keras"], "due": "2027-05-03 17:00:00 UTC"},
+    "14_keras_layers_models": {"preload": ["tensorflow", "keras"], "due": "2027-05-03 17:00:00 UTC", "test_timeout": 120},
     # MirroredStrategy over two logical CPUs: the worker splits the CPU before any op runs.
     "15_keras_training": {"preload": ["tensorflow", "keras"], "due": "2027-05-10 17:00:00 UTC",
                           "logical_cpus": 2},
-    "16_framework_comparison": {"preload": ["tensorflow", "keras", "torch"], "due": "2027-05-17 17:00:00 UTC"},
+    "16_framework_comparison": {"preload": ["tensorflow", "keras", "torch"], "due": "2027-05-17 17:00:00 UTC",
+                                "test_timeout": 120},
 }
 c.DLCourse.test_timeout = 60      # seconds per hidden test
 c.DLCourse.total_timeout = 900    # seconds per submission, all tests together

@@ -30,10 +30,10 @@ def regression_sklearn(X_train, y_train, X_test):
     return LinearRegression().fit(X_train, y_train).predict(X_test)
 
 
-def regression_keras(X_train, y_train, X_test, epochs=100):
+def regression_keras(X_train, y_train, X_test, epochs=30):
     model = keras.Sequential([keras.Input((X_train.shape[1],)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.Adam(0.1), loss="mse")
-    model.fit(X_train, y_train, epochs=epochs, batch_size=64, verbose=0)
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse")
+    model.fit(X_train, y_train, epochs=epochs, batch_size=32, verbose=0)
     return model.predict(X_test, verbose=0)[:, 0]
 
 
@@ -289,8 +289,8 @@ def same_model_four_ways(X_train, y_train, X_test, y_test):
     # Keras: declare, compile, fit (full batch: one step per epoch)
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input((d,)), keras.layers.Dense(k, activation="softmax")])
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(X_train, y_train, epochs=20, batch_size=32, verbose=0)      # few epochs: each costs Keras some overhead
+    model.compile(optimizer=keras.optimizers.Adam(lr), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(X_train, y_train, epochs=40, batch_size=32, verbose=0)      # not too many epochs: each costs Keras some overhead
     out["keras"] = float(model.evaluate(X_test, y_test, verbose=0)[1])
 
     # PyTorch: a module, a loss, an optimizer, and the loop written out

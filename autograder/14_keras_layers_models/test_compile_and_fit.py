@@ -63,3 +63,30 @@ def test_compile_and_fit_trains_with_adam_and_sparse_crossentropy(sub, rng):
     ref = got["reference"][matches.index(True)]
     close(got["history"].get("accuracy", []), ref["accuracy"], "the 'accuracy' history differs from Keras's "
                                                                "accuracy metric", rtol=1e-4, atol=1e-5)
+
+
+@probe
+def probe_compiled_loss(mod, x, y, weights, probs, labels):
+    model = keras.Sequential([keras.Input((x.shape[1],)), keras.layers.Dense(weights[0].shape[1], activation="relu"),
+                              keras.layers.Dense(weights[2].shape[1], activation="softmax")])
+    model.set_weights(weights)
+    mod.compile_and_fit(model, x, y, 1)
+    loss = keras.losses.get(model.loss) if isinstance(model.loss, str) else model.loss
+    if not callable(loss):
+        return None
+    # plain arrays of probabilities: what the compiled loss makes of them, without Keras's graph-mode rescue
+    return float(np.mean(np.asarray(loss(tf.constant(labels), tf.constant(probs)))))
+
+
+@graded("compile_and_fit", points=1)
+def test_compile_and_fit_loss_reads_probabilities_not_logits(sub, rng):
+    x, y, _, weights, _ = _draw(rng)
+    k = weights[2].shape[1]
+    probs = rng.dirichlet(np.ones(k), size=16).astype("float32")
+    labels = rng.integers(0, k, 16).astype("int64")
+    got = sub.run(probe_compiled_loss, x, y, weights, probs, labels)
+    expect(got is not None, "compile_and_fit should compile the model with a loss")
+    expected = float(np.mean(-np.log(probs[np.arange(16), labels])))
+    close(got, expected, "the compiled loss should be sparse categorical cross-entropy on probabilities: the model "
+                         "ends in a softmax, so from_logits must be False (softmax plus from_logits=True applies "
+                         "the softmax twice)", rtol=1e-3, atol=1e-4)

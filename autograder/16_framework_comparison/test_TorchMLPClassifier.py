@@ -10,7 +10,9 @@ def blobs(seed, n, d, labels):
     """Well separated Gaussian classes (float64), labelled with the given values."""
     gen = np.random.default_rng(seed)
     k = len(labels)
-    centres = gen.normal(0, 4.0, (k, d))
+    angles = 2 * np.pi * (np.arange(k) / k + gen.uniform())
+    centres = np.zeros((k, d))
+    centres[:, 0], centres[:, 1 % d] = 5 * np.cos(angles), 5 * np.sin(angles)   # centres 5 apart or more
     idx = gen.integers(0, k, n)
     X = centres[idx] + gen.standard_normal((n, d))
     return X, np.asarray(labels)[idx]

@@ -42,4 +42,5 @@ def test_choose_framework_treats_missing_keys_as_false(sub, rng):
         cases.append({k: bool(rng.uniform() < 0.5) for k in keys})
     got = sub.run(probe_choose, cases)
     for case, answer in zip(cases, got):
-        expect(answer == _expected(case), f"choose_framework({case}) should treat a missing key as False")
+        expect(answer == _expected(case), f"choose_framework({case}) does not follow the decision tree; "
+                                          "a missing key should count as False")

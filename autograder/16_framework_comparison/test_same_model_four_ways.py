@@ -23,14 +23,14 @@ def probe_four(mod, X_train, y_train, X_test, y_test):
 def _data(rng):
     """Standardised Gaussian classes; some test labels flipped, so test accuracy is far from training accuracy."""
     k, d = int(rng.integers(3, 5)), int(rng.integers(4, 8))
-    means = rng.normal(0, 1.2, (k, d))
+    means = rng.normal(0, 2.0, (k, d))
 
     def draw(n):
         y = rng.integers(0, k, n)
         return means[y] + rng.standard_normal((n, d)), y
 
     X_train, y_train = draw(300)
-    X_test, y_test = draw(300)
+    X_test, y_test = draw(400)
     mean, std = X_train.mean(axis=0), X_train.std(axis=0)
     flip = rng.uniform(size=len(y_test)) < 0.25
     y_test = np.where(flip, (y_test + rng.integers(1, k, len(y_test))) % k, y_test)

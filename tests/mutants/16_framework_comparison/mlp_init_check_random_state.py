@@ -1,0 +1,35 @@
+"""TorchMLPClassifier's __init__ transforms random_state into a RandomState (and seeds from it in fit).
+
+breaks: TorchMLPClassifier
+"""
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils import check_random_state
+
+
+class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
+    def __init__(self, hidden=32, epochs=50, lr=1e-2, random_state=0):
+        self.hidden, self.epochs, self.lr = hidden, epochs, lr
+        self.random_state = check_random_state(random_state)
+
+    def fit(self, X, y):
+        X = torch.as_tensor(np.asarray(X, dtype=np.float32))
+        self.classes_, codes = np.unique(np.asarray(y), return_inverse=True)
+        t = torch.as_tensor(codes, dtype=torch.long)
+        torch.manual_seed(int(self.random_state.randint(2**31)))
+        self.model_ = torch.nn.Sequential(torch.nn.Linear(X.shape[1], self.hidden), torch.nn.ReLU(),
+                                          torch.nn.Linear(self.hidden, len(self.classes_)))
+        opt = torch.optim.Adam(self.model_.parameters(), lr=self.lr)
+        for _ in range(self.epochs):
+            opt.zero_grad()
+            torch.nn.functional.cross_entropy(self.model_(X), t).backward()
+            opt.step()
+        return self
+
+    def predict_proba(self, X):
+        with torch.no_grad():
+            return torch.softmax(self.model_(torch.as_tensor(np.asarray(X, dtype=np.float32))), 1).numpy()
+
+    def predict(self, X):
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
