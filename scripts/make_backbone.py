@@ -6,9 +6,12 @@ digits 0-4; learners then adapt it to the digits 5-9. Run from the course root:
     .venv/bin/python scripts/make_backbone.py
 
 It writes source/09_torch_transfer_learning/digit_backbone.pt (a state_dict, about 100 KB) in a
-few seconds. Same torch version and machine, same bytes: one thread, fixed seeds.
+few seconds (or to the path given as its one argument). Same torch version and machine, same
+bytes: one thread, fixed seeds.
 """
 from pathlib import Path
+
+import sys
 
 import numpy as np
 import torch
@@ -41,7 +44,7 @@ def digits(low, high):
     return images, torch.tensor(y[keep] - low)
 
 
-def main():
+def main(out=OUT):
     torch.manual_seed(0)
     torch.set_num_threads(1)
     x, y = digits(0, 4)
@@ -67,10 +70,11 @@ def main():
         feats = model.features(x59)
     print(f"training accuracy on 0-4: {acc:.4f}; {len(x)} images")
     print(f"features of 5-9: mean {feats.mean():.3f}, std {feats.std():.3f} ({np.prod(feats.shape[1:])} per image)")
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(model.state_dict(), OUT)
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(model.state_dict(), out)
+    print(f"wrote {out} ({out.stat().st_size} bytes)")
 
 
 if __name__ == "__main__":
-    main()
+    main(*sys.argv[1:2])

@@ -37,6 +37,7 @@ def make_loss(kind):
 
 @probe(uses=[build, make_loader, make_loss])
 def probe_epoch(mod, state, x, y, batch_size, kind, lr, garbage):
+    torch.set_grad_enabled(True)                # whatever an earlier call left switched off
     net = build(state)
     net.eval()                                             # left in eval mode by an earlier evaluation
     optimizer = torch.optim.SGD(net.parameters(), lr=lr, momentum=0.5)

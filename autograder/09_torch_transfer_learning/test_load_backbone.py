@@ -45,14 +45,19 @@ def probe_load(mod, data, x):
 
 
 @probe
-def probe_load_raises(mod, data):
+def probe_load_raises(mod, good, bad):
+    # A matching file must load; the mismatched one must raise.
+    with open("good.pt", "wb") as fh:
+        fh.write(good)
     with open("mismatch.pt", "wb") as fh:
-        fh.write(data)
+        fh.write(bad)
+    model = mod.load_backbone("good.pt")
+    out = {"good_loaded": isinstance(model, torch.nn.Module), "raised": None}
     try:
         mod.load_backbone("mismatch.pt")
     except Exception as exc:
-        return type(exc).__name__
-    return None
+        out["raised"] = type(exc).__name__
+    return out
 
 
 def saved_state():
@@ -109,6 +114,7 @@ def test_load_backbone_refuses_mismatched_files(sub, rng):
     missing = dict(state)
     del missing[str(rng.choice([k for k in state if "running" in k or k.startswith("head")]))]
     for what, bad in (("an unexpected extra key", extra), ("a missing key", missing)):
-        got = sub.run(probe_load_raises, to_bytes(bad))
-        expect(got is not None, f"load_backbone accepted a state_dict with {what}: load strictly "
-                                "(load_state_dict(..., strict=True)) so that a mismatch raises")
+        got = sub.run(probe_load_raises, to_bytes(state), to_bytes(bad))
+        expect(got["good_loaded"], "load_backbone should return an nn.Module (a DigitNet) for a matching file")
+        expect(got["raised"] is not None, f"load_backbone accepted a state_dict with {what}: load strictly "
+                                          "(load_state_dict(..., strict=True)) so that a mismatch raises")

@@ -1,6 +1,6 @@
 """evaluate switches autograd off with torch.set_grad_enabled(False) and never switches it back on.
 
-breaks: evaluate
+breaks: evaluate, fit
 """
 import torch
 
