@@ -1,0 +1,68 @@
+"""Grading is deterministic in what matters: the reference gets full marks whatever the seed,
+and a mutant gets the same score whatever the seed.
+
+Each seed is a whole grading: every hidden test of the assignment runs, with inputs drawn
+from that seed, exactly as ``dlcourse.grade.grade`` does it. To keep 25 gradings affordable,
+the gradings of one submission share one sandboxed worker (started once) instead of one each.
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import io
+
+import pytest
+
+from dlcourse.grade import PYTEST_ARGS, _forget_modules_under
+from dlcourse.grading import GradingPlugin
+from dlcourse.loader import load
+from dlcourse.runner import Run
+from dlcourse.verify import Case, mutant_breaks, submission_for
+
+A = "07_torch_tensors_autograd"
+MUTANT = "to_patches_column_major"
+
+
+def grade_with_seeds(course, assignment, path, seeds) -> list[tuple[float, float, list[dict]]]:
+    """(score, max_score, tests) of one grading per seed, all on one worker."""
+    settings = dataclasses.replace(course.run_settings(assignment), total_timeout=3600.0)
+    run = Run(load(path), settings, seeds[0])
+    grader_dir = course.grader_dir(assignment)
+    out = []
+    try:
+        for seed in seeds:
+            plugin = GradingPlugin(run, seed, course.test_timeout(assignment))
+            log = io.StringIO()
+            try:
+                with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+                    code = pytest.main([str(grader_dir), "--rootdir", str(grader_dir.parent), *PYTEST_ARGS],
+                                       plugins=[plugin])
+            finally:
+                _forget_modules_under(grader_dir)
+            assert code in (0, 1), log.getvalue()[-2000:]
+            tests = plugin.records
+            out.append((round(sum(t["points"] for t in tests), 4), round(sum(t["max_points"] for t in tests), 4), tests))
+    finally:
+        run.close()
+    assert run.starts == 1, "the worker restarted: some grading crashed it"
+    return out
+
+
+def test_reference_gets_full_marks_with_20_seeds(course):
+    seeds = [7919 * k + 13 for k in range(20)]
+    gradings = grade_with_seeds(course, A, course.solution(A), seeds)
+    assert len(gradings) == 20
+    for seed, (score, most, tests) in zip(seeds, gradings):
+        assert most == 30 and len(tests) == 24
+        assert score == most, f"seed {seed}: " + str([(t["name"], t["message"]) for t in tests if t["outcome"] != "passed"])
+
+
+def test_a_mutant_gets_the_same_score_with_5_seeds(course, tmp_path):
+    path = course.root / "tests" / "mutants" / A / f"{MUTANT}.py"
+    case = Case(A, "mutant", MUTANT, path, mutant_breaks(path))
+    gradings = grade_with_seeds(course, A, submission_for(course, case, tmp_path), [101, 202, 303, 404, 505])
+    scores = [score for score, _, _ in gradings]
+    assert len(set(scores)) == 1, scores
+    assert 0 < scores[0] < 30
+    outcomes = [[(t["name"], t["outcome"]) for t in tests] for _, _, tests in gradings]
+    assert all(o == outcomes[0] for o in outcomes), "the same tests should pass and fail with every seed"
