@@ -109,14 +109,12 @@ def _run(model_bytes, x):
     # The checks' own TFLite inference, to judge to_tflite independently of tflite_predict.
     from ai_edge_litert.interpreter import Interpreter
 
-    interpreter = Interpreter(model_content=model_bytes)
-    (inp,), (out,) = interpreter.get_input_details(), interpreter.get_output_details()
-    interpreter.resize_tensor_input(inp["index"], list(x.shape))
+    # The signature runner resizes and allocates by itself (another route than the exercise's).
+    runner = Interpreter(model_content=model_bytes).get_signature_runner()
+    (name, details), = runner.get_input_details().items()
     with _quiet():
-        interpreter.allocate_tensors()
-    interpreter.set_tensor(inp["index"], x.astype(inp["dtype"]))
-    interpreter.invoke()
-    return interpreter.get_tensor(out["index"])
+        outputs = runner(**{name: x.astype(details["dtype"])})
+    return next(iter(outputs.values()))
 
 
 @checks.of("to_tflite")
