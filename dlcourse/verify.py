@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 from .course import Course
 from .grade import grade
+from .pool import run_all
 from .report import Result
 
 _BREAKS = re.compile(r"^\s*breaks:\s*(.+)$", re.MULTILINE)
@@ -107,16 +106,18 @@ def verify(assignments: list[str] | None = None, jobs: int = 1) -> bool:
     """Check every case of the given assignments; print one line each; True if all hold."""
     course = Course.load()
     todo = [case for a in (assignments or course.assignments()) for case in cases(course, a)]
-    if jobs > 1:
-        with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
-            outcomes = list(pool.map(check_case, todo))
+    outcomes: dict[str, tuple] = {}
+    if jobs > 1:  # pool.run_all: a grading process that dies costs only its own case
+        run_all(check_case, todo, jobs, lambda case, value, error: outcomes.__setitem__(case.label, (value, error)))
     else:
-        outcomes = map(check_case, todo)
+        outcomes = {case.label: (check_case(case), None) for case in todo}
     ok = True
-    for case, (result, issues) in zip(todo, outcomes):
+    for case in todo:
+        value, error = outcomes[case.label]
+        result, issues = value if value else (None, [f"could not be graded: {error}"])
         ok &= not issues
-        mark = "ok  " if not issues else "FAIL"
-        print(f"{mark} {case.label:60s} {result.score:g}/{result.max_score:g}")
+        score = f"{result.score:g}/{result.max_score:g}" if result else "-"
+        print(f"{'ok  ' if not issues else 'FAIL'} {case.label:60s} {score}")
         for issue in issues:
             print(f"       {issue}")
     print(f"verify: {len(todo)} cases, {'all as expected' if ok else 'some NOT as expected'}")
