@@ -11,16 +11,13 @@ import ast
 import inspect
 import os
 import select
-import shutil
-import tempfile
 import textwrap
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from . import protocol
 from .loader import Submission
-from .sandbox import Limits, Worker
+from .sandbox import Limits, Worker, start_worker
 
 
 class ProbeFailed(Exception):
@@ -73,8 +70,6 @@ class Run:
         self._worker: Worker | None = None
         self._loading = False
         self._fatal: str | None = None
-        self._dir = Path(tempfile.mkdtemp(prefix="dlcourse-run-"))
-        os.chmod(self._dir, 0o755)
         self._text, spans = submission.module_text()
         self._spans = [[start, length, cell.number] for (start, length), cell in zip(spans, submission.cells)]
 
@@ -87,12 +82,8 @@ class Run:
             self._fatal = "the submission keeps crashing its grading process; fix the crash first"
             raise ProbeFailed("error", self._fatal)
         self.starts += 1
-        workdir = self._dir / f"run{self.starts}"
-        workdir.mkdir()
-        os.chmod(workdir, 0o777)  # the sandbox user writes here
-        (workdir / "submission.py").write_text(self._text, encoding="utf-8")
-        self._worker = Worker(workdir, self.settings.limits, self.settings.threads)
         s = self.settings
+        self._worker = start_worker({"submission.py": self._text}, s.preload, s.limits, s.threads)
         self._send({"preload": s.preload, "threads": s.threads, "seed": self.seed,
                     "protected": s.protected, "allow_subprocess": s.allow_subprocess,
                     "allow_network": s.allow_network, "logical_cpus": s.logical_cpus, "spans": self._spans,
@@ -101,7 +92,7 @@ class Run:
 
     def start(self) -> None:
         """Make sure a worker is up with the learner's module loaded (restarting a dead one)."""
-        if self._worker is not None and not self._loading and self._worker.proc.poll() is not None:
+        if self._worker is not None and not self._loading and self._worker.poll() is not None:
             self._stop()
         if self._worker is None:
             self.launch()
@@ -130,14 +121,13 @@ class Run:
         return reply["value"]
 
     def close(self) -> None:
-        """Stop the worker and delete its working directory."""
+        """Stop the worker (its folder goes with it)."""
         if self._worker is not None:
             try:
                 self._send({"op": "exit"})
             except ProbeFailed:
                 pass
             self._stop()
-        shutil.rmtree(self._dir, ignore_errors=True)
 
     # -- plumbing ----------------------------------------------------------------
     def _left(self) -> float:
@@ -154,13 +144,13 @@ class Run:
 
     def _send(self, message) -> None:
         try:
-            self._worker.proc.stdin.write(protocol.dumps(message))
-            self._worker.proc.stdin.flush()
+            self._worker.stdin.write(protocol.dumps(message))
+            self._worker.stdin.flush()
         except (BrokenPipeError, OSError, ValueError):
             self._died()
 
     def _recv(self, timeout: float):
-        fd = self._worker.proc.stdout.fileno()
+        fd = self._worker.stdout.fileno()
         end = time.monotonic() + timeout
         try:
             header = self._read(fd, protocol.HEADER_BYTES, end)
@@ -188,11 +178,8 @@ class Run:
 
     def _died(self):
         worker = self._worker
-        if worker is not None and worker.proc.poll() is None:
-            try:
-                worker.proc.wait(timeout=5)
-            except Exception:  # still alive after closing its pipe: killed below
-                pass
+        if worker is not None:
+            worker.wait(5)  # its pipe closed: its end (and why) follows shortly
         reason = worker.death_reason() if worker is not None else "is not running"
         self._stop()
         raise ProbeFailed("error", f"the submission's process {reason}")

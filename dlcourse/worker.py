@@ -1,6 +1,6 @@
 """The sandboxed side of grading: import the learner's module, then answer probes.
 
-Runs as ``python -I -m dlcourse.worker`` inside the sandbox. The grader sends a setup
+Runs in the sandbox, forked from the warm parent (``dlcourse.zygote``). The grader sends a setup
 message, then one probe at a time (a small function's source and plain-data arguments);
 the worker runs it against the learner's module and sends back plain data. It never
 decides a grade: the trusted process compares what it receives.
@@ -192,10 +192,10 @@ def _apply_rlimits() -> None:
             resource.setrlimit(which, (value, value))
 
 
-def main() -> None:
+def run(rfd: int, wfd: int) -> None:
+    """Become a worker on these pipes: limits first, prints to the log, then serve and exit."""
     _apply_rlimits()
-    # The protocol keeps the original stdin/stdout; the learner's prints go to a log file.
-    rfd, wfd = os.dup(0), os.dup(1)
+    # The protocol has its own pipes; the learner's prints go to a log file.
     log = os.open(os.environ.get("DLCOURSE_LOG", "output.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(log, 1)
     os.dup2(log, 2)
@@ -205,7 +205,3 @@ def main() -> None:
     sys.stderr = open(2, "w", buffering=1, closefd=False)
     serve(Channel(rfd, wfd))
     os._exit(0)  # skip interpreter teardown: framework threads can hang it
-
-
-if __name__ == "__main__":
-    main()

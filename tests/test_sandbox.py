@@ -92,14 +92,53 @@ def test_no_process_outlives_the_run(course):
             return 1
         ''', allow_subprocess=True)
     run.start()
-    root = run._worker.proc.pid
+    worker = run._worker
+    root = worker.pid
     try:
         run.call(probe_call, "fork_and_hide")
+        assert len(worker.sandbox.learner_pids()) >= 2  # the worker and the hidden one
     finally:
         run.close()
-    time.sleep(0.5)
-    assert _descendants(root) == [root] and not os.path.exists(f"/proc/{root}/stat") or \
-        open(f"/proc/{root}/stat").read().split()[2] == "Z"
+    assert worker.sandbox.learner_pids() == []
+    assert not os.path.exists(f"/proc/{root}/stat") or open(f"/proc/{root}/stat").read().split()[2] == "Z"
+
+
+def test_nothing_carries_over_to_the_next_run(course):
+    """A warm sandbox serves the next learner: no file, process or shared memory of the last one."""
+    leave = _run(course, '''
+        import os, subprocess
+        from multiprocessing import shared_memory
+        def leave(token):
+            for folder in ("/tmp", "/dev/shm", os.path.expanduser("~"), ".", "/", "/dev", "/etc"):
+                try:
+                    open(os.path.join(folder, token), "w").write("x")
+                except OSError:
+                    pass
+            shm = shared_memory.SharedMemory(name=token + "-shm", create=True, size=64)
+            shm.buf[:1] = b"y"
+            subprocess.Popen(["sleep", "600"], start_new_session=True)
+            return 1
+        ''', allow_subprocess=True)
+    look = _run(course, '''
+        import os, glob
+        def look(token):
+            found = [p for folder in ("/tmp", "/dev/shm", os.path.expanduser("~"), ".", "/", "/dev", "/etc")
+                     for p in glob.glob(os.path.join(folder, "**", token + "*"), recursive=True)]
+            procs = [pid for pid in os.listdir("/proc") if pid.isdigit() and "sleep" in open(f"/proc/{pid}/comm").read()]
+            return found + procs
+        ''')
+    token = f"dlc-left-{os.getpid()}"
+    try:
+        assert leave.call(probe_call, "leave", token) == 1
+        sandbox = leave._worker.sandbox
+    finally:
+        leave.close()
+    try:
+        look.start()
+        assert look._worker.sandbox is sandbox  # the same warm sandbox, reused
+        assert look.call(probe_call, "look", token) == []
+    finally:
+        look.close()
 
 
 def test_import_crash_is_reported_once_and_cheaply(course):
@@ -125,3 +164,43 @@ def test_torch_optimizer_after_tensorflow_does_not_crash(course):
         assert run.call(probe_call, "sgd", timeout=120) == 1
     finally:
         run.close()
+
+
+_CONDITIONS = '''
+    import os, resource
+    def conditions():
+        return [os.nice(0), sorted(os.sched_getaffinity(0)), list(resource.getrlimit(resource.RLIMIT_NOFILE))]
+    '''
+
+
+@pytest.mark.parametrize("attack", [
+    "os.kill(os.getppid(), signal.SIGSTOP)",
+    "os.kill(os.getppid(), signal.SIGKILL)",
+    "os.setpriority(os.PRIO_PROCESS, os.getppid(), 19)",
+    "os.sched_setaffinity(os.getppid(), {min(os.sched_getaffinity(0))})",
+    "resource.prlimit(os.getppid(), resource.RLIMIT_NOFILE, (16, 16))",
+])
+def test_a_learner_cannot_spoil_the_warm_parent_for_the_next(course, attack):
+    """The worker's parent is the warm zygote: whatever a learner does to it, the next learner runs as usual."""
+    baseline = _run(course, _CONDITIONS)
+    try:
+        expected = baseline.call(probe_call, "conditions")
+    finally:
+        baseline.close()
+    spoil = _run(course, f'''
+        import os, signal, resource
+        def spoil():
+            {attack}
+            return 1
+        ''')
+    try:
+        spoil.call(probe_call, "spoil")
+    except ProbeFailed:
+        pass  # the attack may take its own run down
+    finally:
+        spoil.close()
+    after = _run(course, _CONDITIONS)
+    try:
+        assert after.call(probe_call, "conditions", timeout=60) == expected
+    finally:
+        after.close()
