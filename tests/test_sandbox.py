@@ -123,7 +123,8 @@ def test_nothing_carries_over_to_the_next_run(course):
         import os, glob
         def look(token):
             found = [p for folder in ("/tmp", "/dev/shm", os.path.expanduser("~"), ".", "/", "/dev", "/etc")
-                     for p in glob.glob(os.path.join(folder, "**", token + "*"), recursive=True)]
+                     for p in glob.glob(os.path.join(folder, token + "*"))]
+            found += glob.glob(os.path.expanduser("~/**/" + token + "*"), recursive=True)
             procs = [pid for pid in os.listdir("/proc") if pid.isdigit() and "sleep" in open(f"/proc/{pid}/comm").read()]
             return found + procs
         ''')
