@@ -44,6 +44,15 @@ def _autograde(args) -> int:
     return autograde(args.assignment, jobs=args.jobs, shard=args.shard)
 
 
+def _export(args) -> int:
+    from .gradescope import build_zip
+
+    # one zip serves both: Gradescope runs its run_autograder, otter run reads its otter_config.json
+    path = build_zip(args.assignment, args.output)
+    print(f"{args.format} autograder for {args.assignment}: {path}")
+    return 0
+
+
 def _demo(args) -> int:
     from .demo import demo
 
@@ -75,6 +84,11 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--jobs", type=int, default=2, help="gradings run side by side (default 2)")
     a.add_argument("--shard", default="1/1", metavar="K/N", help="grade only part K of N of the class (several machines)")
     a.set_defaults(fn=_autograde)
+    e = sub.add_parser("export", help="an autograder zip of the hidden graders for Gradescope or otter run")
+    e.add_argument("format", choices=["gradescope", "otter"], help="both get the same zip")
+    e.add_argument("assignment")
+    e.add_argument("-o", "--output", help="zip file or folder (default: <assignment>-autograder.zip here)")
+    e.set_defaults(fn=_export)
     d = sub.add_parser("demo", help="one assignment's whole nbgrader cycle on a demo class, under run/demo/")
     d.add_argument("assignment", nargs="?", default="07_torch_tensors_autograd")
     d.add_argument("--jobs", type=int, default=2, help="gradings run side by side (default 2)")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up the course environment in .venv (idempotent): the pinned lock, the tooling,
-# and bubblewrap for the grading sandbox where the machine allows installing it.
+# bubblewrap for the grading sandbox where the machine allows installing it, and the local
+# JupyterHub's proxy (npm) and Chromium for its browser test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3.11}
@@ -27,6 +28,24 @@ if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     (apt-get install -y -qq postgresql >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql; }) >/dev/null 2>&1 \
       || echo "setup: could not install postgresql; tests/test_postgres.py will be skipped" >&2
+  fi
+fi
+# The local JupyterHub (deploy/local) and its browser test: the proxy from npm (pinned by
+# deploy/local/package-lock.json) and Debian's Chromium for Playwright (never `playwright install`).
+if [ ! -x deploy/local/node_modules/.bin/configurable-http-proxy ]; then
+  if command -v npm >/dev/null; then
+    (cd deploy/local && npm ci --no-audit --no-fund --loglevel=error) \
+      || echo "setup: npm ci in deploy/local failed; the hub and tests/test_hub_browser.py need configurable-http-proxy" >&2
+  else
+    echo "setup: npm not found; install Node.js for the JupyterHub proxy (deploy/local)" >&2
+  fi
+fi
+if ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    (apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }) >/dev/null 2>&1 \
+      || echo "setup: could not install chromium; tests/test_hub_browser.py will fail" >&2
+  else
+    echo "setup: chromium is not installed (Debian: apt-get install chromium); tests/test_hub_browser.py needs it" >&2
   fi
 fi
 echo "setup: ready ($(.venv/bin/python -c 'from dlcourse.sandbox import detect_mode; print("sandbox:", detect_mode())'))"
