@@ -114,3 +114,7 @@ def test_class_grading_resumes_after_sigkill_grading_each_once(cycle, course):
     after = {p.stem: json.loads(p.read_text())["result"]["seed"] for p in store.folder.glob("*.json")}
     assert len(after) == 8 and all(after[s] == seed for s, seed in before.items()), "a finished result was regraded"
     assert not list(store.folder.glob(".*.tmp")), "a half-written result was left behind"
+    # graded again by one process (killed and resumed): the same scores as the fixture's --jobs 2
+    jobs2 = {r["student_id"]: float(r["score"]) for r in _rows(cycle / "grades.csv")}
+    jobs1 = {p.stem: json.loads(p.read_text())["result"]["score"] for p in store.folder.glob("*.json")}
+    assert jobs1 == jobs2

@@ -1,0 +1,1 @@
+"""Benchmarks of the grading pipeline (issue 10): run by hand, never by pytest. See README.md."""
