@@ -130,7 +130,7 @@ class GradingPlugin:
                 outcome, message = "failed", f"{mark['function']} returned a result that could not be checked ({type(exc).__name__})"
         return {"name": item.name, "function": mark["function"],
                 "points": mark["points"] if outcome == "passed" else 0.0, "max_points": mark["points"],
-                "outcome": outcome, "message": message}
+                "outcome": outcome, "message": message, "seconds": round(call.duration, 4)}
 
 
 def _mark(item) -> dict:

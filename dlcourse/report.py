@@ -16,6 +16,7 @@ class Result:
     tests: list[dict]
     errors: list[str] = field(default_factory=list)
     seed: int = 0
+    timings: dict = field(default_factory=dict)  # wall_s, worker_starts, peak_rss_mb: where grading time goes
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)

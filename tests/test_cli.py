@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-KEYS = {"assignment", "submission", "score", "max_score", "tests", "errors", "seed"}
-TEST_KEYS = {"name", "function", "points", "max_points", "outcome", "message"}
+KEYS = {"assignment", "submission", "score", "max_score", "tests", "errors", "seed", "timings"}
+TEST_KEYS = {"name", "function", "points", "max_points", "outcome", "message", "seconds"}
 
 
 def dlcourse(*args, cwd):
