@@ -97,6 +97,7 @@ class Cheat:
     earned: float = 0.0          # what the base earns without the attack
     survivors: bool = False      # the cheat starts processes named {TOKEN}: none may outlive the run
     xfail: str = ""              # a known hole, reported: the test stays and is expected to fail until fixed
+    rlimits_hole: str = ""       # gets through the fallback sandbox only (no bubblewrap): why (docs/security.md)
 
 
 def _d(code: str) -> str:
@@ -274,7 +275,9 @@ CHEATS = {
                 _use_stolen("")
             except BaseException:
                 pass
-        ''')),
+        '''),
+        rlimits_hole=("the course folder exists outside bubblewrap: importing autograder/ as a namespace package "
+                      "succeeds (its files stay unreadable) and the cheat falls back on its own correct code")),
     "symlink_and_hardlink_in_workdir": Cheat(STOLEN + _d('''
         import os
         targets = {"sol": "{ROOT}/solutions", "grader": "{ROOT}/autograder", "root": "/", "up": "..",
@@ -295,7 +298,8 @@ CHEATS = {
             _use_stolen(open("hard.py").read())
         except Exception:
             pass
-        ''')),
+        '''),
+        rlimits_hole="a hard link (as root) is a new name for a solution file: the hook checks names, not inodes"),
     # native readers do not pass through the audit hook: only the bwrap sandbox (where the file does not exist) stops them
     "read_hidden_via_native_io": Cheat(STOLEN + LIBC + _d('''
         import mmap, numpy as np
@@ -312,7 +316,8 @@ CHEATS = {
             buf = ctypes.create_string_buffer(1 << 16)
             if libc.read(fd, buf, 1 << 16) > 0:
                 _use_stolen(buf.value.decode(errors="replace"))
-        ''')),
+        '''),
+        rlimits_hole='native reads (libc, C extensions) do not pass through the audit hook'),
     # --- writing results of its own -----------------------------------------------------
     "fake_result_file": Cheat("import json\nfor p in ['result.json', '/tmp/result.json', '../result.json']:\n    try:\n        json.dump({'score': 100}, open(p, 'w'))\n    except Exception: pass"),
     "fake_result_files_outside_the_sandbox": Cheat(_d('''
@@ -327,7 +332,8 @@ CHEATS = {
                     json.dump(fake, fh)
             except Exception:
                 pass
-        ''')),
+        '''),
+        rlimits_hole='no private /tmp or /dev/shm: the files land on the machine (they change no grade)'),
     # --- detecting the grader and answering from a cache ---------------------------------
     "detect_grader_by_environment_and_argv": Cheat(_d('''
         import os, sys
@@ -545,7 +551,8 @@ CHEATS = {
                 _take(tf.io.read_file(path).numpy().decode())
         except Exception:
             pass
-        '''), assignment=T01, base=WRONG01),
+        '''), assignment=T01, base=WRONG01,
+        rlimits_hole="TensorFlow's C++ file system does not pass through the audit hook"),
     "tf05_patch_keras_losses_metrics_and_optimizers": Cheat(_d('''
         import keras, numpy as np
         keras.losses.mean_squared_error = keras.losses.MeanSquaredError = lambda *a, **k: (lambda *b, **c: 0.0)
@@ -637,15 +644,16 @@ def _grade_cheat(name: str, cheat: Cheat, tmp_path, quick: Course):
 
 
 def _params():
-    return [pytest.param(name, marks=[pytest.mark.xfail(strict=True, reason=CHEATS[name].xfail)] if CHEATS[name].xfail else [])
+    """Every cheat; a known hole (or one of the fallback sandbox, when that is what runs) is a strict xfail."""
+    def hole(cheat):
+        return cheat.xfail or (cheat.rlimits_hole if detect_mode() == "rlimits" else "")
+    return [pytest.param(name, marks=[pytest.mark.xfail(strict=True, reason=hole(CHEATS[name]))] if hole(CHEATS[name]) else [])
             for name in sorted(CHEATS)]
 
 
 @pytest.mark.parametrize("name", _params())
 def test_cheat_earns_nothing(name, tmp_path, quick):
     cheat = CHEATS[name]
-    if name == "read_hidden_via_native_io" and detect_mode() != "bwrap":
-        pytest.skip("native reads get around the audit hook without bubblewrap (docs/security.md, rlimits)")
     result, left, token, untouched = _grade_cheat(name, cheat, tmp_path, quick)
     earning = [(t["name"], t["points"]) for t in result.tests if t["points"]]
     assert result.score == cheat.earned, f"{name} earned {result.score}, expected {cheat.earned}: {earning}"
@@ -656,7 +664,7 @@ def test_cheat_earns_nothing(name, tmp_path, quick):
     leaked = [p for p in (f"/dev/shm/{token}.json", f"/tmp/{token}.json", str(quick.root / "autograder" / T07 / f"{token}.json"))
               if os.path.exists(p)]
     assert not leaked, f"the cheat wrote {leaked} outside its sandbox"
-    left_dirs = glob.glob(os.path.join(tempfile.gettempdir(), "dlcourse-run-*", "run*", token))
+    left_dirs = glob.glob(os.path.join(tempfile.gettempdir(), "dlcourse-sandbox-*", "home", "*", token))
     assert not left_dirs, f"the run's working directory was left behind: {left_dirs}"
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{name}.py"], "a file appeared outside the sandbox"
     for t in result.tests:

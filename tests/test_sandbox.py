@@ -103,6 +103,8 @@ def test_no_process_outlives_the_run(course):
     assert not os.path.exists(f"/proc/{root}/stat") or open(f"/proc/{root}/stat").read().split()[2] == "Z"
 
 
+@pytest.mark.xfail(detect_mode() != "bwrap", strict=True,
+                   reason="the fallback sandbox has no private /tmp or /dev/shm (docs/security.md)")
 def test_nothing_carries_over_to_the_next_run(course):
     """A warm sandbox serves the next learner: no file, process or shared memory of the last one."""
     leave = _run(course, '''
