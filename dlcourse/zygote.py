@@ -23,6 +23,8 @@ import sys
 
 _PR_SET_PDEATHSIG, _PR_SET_DUMPABLE, _PR_SET_CHILD_SUBREAPER = 1, 4, 36
 _IPC_RMID = 0
+# Imported too, never used here: notebooks import them at the top, and each fork would pay it again.
+_WARM_EXTRAS = ("matplotlib.pyplot",)
 
 
 def _libc():
@@ -96,6 +98,11 @@ def serve(control: socket.socket, preload: list[str]) -> None:
     import numpy  # noqa: F401  (every worker uses it)
     for name in preload:
         importlib.import_module(name)
+    for name in _WARM_EXTRAS:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
     control.send(json.dumps({"ready": os.getpid()}).encode())
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
