@@ -98,6 +98,7 @@ class Cheat:
     survivors: bool = False      # the cheat starts processes named {TOKEN}: none may outlive the run
     xfail: str = ""              # a known hole, reported: the test stays and is expected to fail until fixed
     rlimits_hole: str = ""       # gets through the fallback sandbox only (no bubblewrap): why (docs/security.md)
+    rlimits_hole_always: bool = True  # False: whether it gets through depends on what else runs on the machine
 
 
 def _d(code: str) -> str:
@@ -250,7 +251,10 @@ CHEATS = {
                         pass
         except Exception:
             pass
-        ''')),
+        '''),
+        rlimits_hole="another copy of the course on the machine (seen through some process's /proc/PID/cwd) is not "
+                     "protected: the audit hook knows this course's folders only",
+        rlimits_hole_always=False),
     "import_hidden_via_importlib": Cheat(STOLEN + _d('''
         import importlib, importlib.util, runpy, sys
         for folder in ["{ROOT}", "{ROOT}/solutions", "{ROOT}/autograder", "..", "../..", "/proc/self/cwd/.."]:
@@ -645,10 +649,13 @@ def _grade_cheat(name: str, cheat: Cheat, tmp_path, quick: Course):
 
 def _params():
     """Every cheat; a known hole (or one of the fallback sandbox, when that is what runs) is a strict xfail."""
-    def hole(cheat):
-        return cheat.xfail or (cheat.rlimits_hole if detect_mode() == "rlimits" else "")
-    return [pytest.param(name, marks=[pytest.mark.xfail(strict=True, reason=hole(CHEATS[name]))] if hole(CHEATS[name]) else [])
-            for name in sorted(CHEATS)]
+    def marks(cheat):
+        if cheat.xfail:
+            return [pytest.mark.xfail(strict=True, reason=cheat.xfail)]
+        if cheat.rlimits_hole and detect_mode() == "rlimits":
+            return [pytest.mark.xfail(strict=cheat.rlimits_hole_always, reason=cheat.rlimits_hole)]
+        return []
+    return [pytest.param(name, marks=marks(CHEATS[name])) for name in sorted(CHEATS)]
 
 
 @pytest.mark.parametrize("name", _params())
