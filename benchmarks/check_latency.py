@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from .common import (BENCH_ROOT, DEFAULT_ASSIGNMENTS, command_line, machine, machine_lines, released_notebook, table,
-                     write_section)
+                     publish)
 
 TARGET_S = 1.0
 
@@ -114,13 +114,7 @@ def main(argv=None) -> int:
             print(f"  {grade_id:32s} first {c['first_s']:.3f} s, repeats {', '.join(f'{t:.3f}' for t in c['repeats_s'])}"
                   f"{'' if c['passed'] else '  NOT PASSED: ' + c['output'][-120:]}", flush=True)
         report["assignments"][assignment] = got
-    out = BENCH_ROOT / "check_latency.json"
-    out.write_text(json.dumps(report, indent=1), encoding="utf-8")
-    body = render(args, info, report)
-    print("\n" + body)
-    if not args.no_doc:
-        write_section("check-latency", body)
-        print(f"\nwritten to docs/benchmarks.md; raw numbers in {out}")
+    publish("check-latency", render(args, info, report), report, BENCH_ROOT / "check_latency.json", doc=not args.no_doc)
     failed = [a for a, got in report["assignments"].items() if not got["checks"]
               or not all(c["passed"] for c in got["checks"].values())]
     if failed:

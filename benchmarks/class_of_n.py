@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from .common import (BENCH_ROOT, DEFAULT_ASSIGNMENTS, ProcSampler, command_line, lay_out, machine, machine_lines,
-                     make_class, released_notebook, table, write_section)
+                     make_class, released_notebook, table, publish)
 
 # nbgrader 0.9.6's own Autograde.autograde_preprocessors (nbgrader/converters/autograde.py),
 # given on the command line, which wins over course_config.py's HiddenGraders list.
@@ -146,13 +146,8 @@ def main(argv=None) -> int:
         rows.append((assignment, ours, stock))
     report["sandbox"] = detect_mode()
     out = args.base / ("class_ours_only.json" if args.ours_only else "class_of_n.json")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=1), encoding="utf-8")
-    body = render(args, info, rows, report["sandbox"])
-    print("\n" + body)
-    if not args.no_doc:
-        write_section("class-ours-only" if args.ours_only else "class", body)
-        print(f"\nwritten to docs/benchmarks.md; raw numbers in {out}")
+    publish("class-ours-only" if args.ours_only else "class", render(args, info, rows, report["sandbox"]),
+            report, out, doc=not args.no_doc)
     bad = [a for a, o, s in rows if o["rc"] != 0 or o["graded"] != args.n or (s and s["graded"] != args.n)]
     for a, o, s in rows:
         if a in bad:

@@ -101,6 +101,16 @@ def write_section(key: str, body: str, doc: Path = DOC) -> None:
     os.replace(tmp, doc)
 
 
+def publish(key: str, body: str, report: dict, out: Path, doc: bool = True) -> None:
+    """Save the raw numbers to ``out``, print the section, and (unless ``doc`` is false) write it to the docs."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1), encoding="utf-8")
+    print("\n" + body)
+    if doc:
+        write_section(key, body)
+        print(f"\nwritten to docs/benchmarks.md; raw numbers in {out}")
+
+
 def table(rows: list[list], header: list[str]) -> str:
     """A markdown table."""
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]

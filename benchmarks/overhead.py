@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 from .common import (BENCH_ROOT, DEFAULT_ASSIGNMENTS, command_line, machine, machine_lines, make_class,
-                     released_notebook, table, write_section)
+                     released_notebook, table, publish)
 
 TARGET_S = 0.5
 
@@ -159,13 +159,7 @@ def main(argv=None) -> int:
                   f"  peak RSS {r['peak_rss_mib']:.0f} MiB", flush=True)
         report["assignments"][assignment] = {"cold": cold, "warm": rows}
     report["sandbox"] = detect_mode()
-    out = BENCH_ROOT / "overhead.json"
-    out.write_text(json.dumps(report, indent=1), encoding="utf-8")
-    body = render(args, info, report)
-    print("\n" + body)
-    if not args.no_doc:
-        write_section("overhead", body)
-        print(f"\nwritten to docs/benchmarks.md; raw numbers in {out}")
+    publish("overhead", render(args, info, report), report, BENCH_ROOT / "overhead.json", doc=not args.no_doc)
     return 0
 
 

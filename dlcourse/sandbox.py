@@ -416,7 +416,7 @@ class Worker:
 
     def __init__(self, sandbox: Sandbox, folder: Path, inside: str, index: int, stdin, stdout):
         self.sandbox, self.folder, self.inside, self._index = sandbox, folder, inside, index
-        self.limits, self.mode = sandbox.limits, sandbox.mode
+        self.limits = sandbox.limits
         self.stdin, self.stdout = stdin, stdout
         self.killed_for: str | None = None
         self.peak_rss = 0

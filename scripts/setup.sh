@@ -15,21 +15,19 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
   echo "$want" > "$stamp"
 fi
-if ! command -v bwrap >/dev/null; then
+# apt_install PACKAGE WHY: as root, Debian's package; otherwise say what it is needed for.
+apt_install() {
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    (apt-get install -y -qq bubblewrap >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq bubblewrap; }) >/dev/null 2>&1 \
-      || echo "setup: could not install bubblewrap; grading falls back to rlimits + audit hook (docs/security.md)" >&2
+    (apt-get install -y -qq "$1" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "$1"; }) >/dev/null 2>&1 \
+      || echo "setup: could not install $1; $2" >&2
   else
-    echo "setup: bubblewrap (bwrap) is not installed; install it for the real sandbox (docs/security.md)" >&2
+    echo "setup: $1 is not installed (Debian: apt-get install $1); $2" >&2
   fi
-fi
+}
+command -v bwrap >/dev/null || apt_install bubblewrap "grading falls back to rlimits + audit hook (docs/security.md)"
 # PostgreSQL's server, for the multi-instructor gradebook test (tests/test_postgres.py).
-if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    (apt-get install -y -qq postgresql >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql; }) >/dev/null 2>&1 \
-      || echo "setup: could not install postgresql; tests/test_postgres.py will be skipped" >&2
-  fi
-fi
+command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+  || apt_install postgresql "tests/test_postgres.py will be skipped"
 # The local JupyterHub (deploy/local) and its browser test: the proxy from npm (pinned by
 # deploy/local/package-lock.json) and Debian's Chromium for Playwright (never `playwright install`).
 if [ ! -x deploy/local/node_modules/.bin/configurable-http-proxy ]; then
@@ -40,12 +38,5 @@ if [ ! -x deploy/local/node_modules/.bin/configurable-http-proxy ]; then
     echo "setup: npm not found; install Node.js for the JupyterHub proxy (deploy/local)" >&2
   fi
 fi
-if ! command -v chromium >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    (apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }) >/dev/null 2>&1 \
-      || echo "setup: could not install chromium; tests/test_hub_browser.py will fail" >&2
-  else
-    echo "setup: chromium is not installed (Debian: apt-get install chromium); tests/test_hub_browser.py needs it" >&2
-  fi
-fi
+command -v chromium >/dev/null || apt_install chromium "tests/test_hub_browser.py will fail"
 echo "setup: ready ($(.venv/bin/python -c 'from dlcourse.sandbox import detect_mode; print("sandbox:", detect_mode())'))"
