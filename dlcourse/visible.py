@@ -11,14 +11,22 @@ Each assignment ships ``checks.py`` beside its notebook:
         checks.expect(out == [1.0, 3.0, 6.0], f"running_sum([1, 2, 3]) gave {out}, expected [1, 3, 6]")
 
     check = checks.check
+    needs = checks.needs
 
 and the notebook calls ``check("running_sum")`` after the learner's function. These are
 examples a learner can read; the hidden graders test much more, with fresh inputs.
+
+A demo that uses an exercise's function is written ``with needs("running_sum"): ...``: while
+the exercise is a stub (it raises ``NotImplementedError``), the block prints one line saying
+which exercise to solve instead of stopping Run All.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import inspect
+import json
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -35,6 +43,10 @@ class Checks:
 
     def __init__(self):
         self._checks: dict[str, list] = {}
+        # the checks.py that made this registry: its notebook (beside it) numbers the exercises
+        caller = inspect.currentframe().f_back
+        self._home = Path(caller.f_globals.get("__file__") or ".").resolve().parent if caller else Path(".")
+        self._exercises: dict[str, int] | None = None
 
     def of(self, name: str):
         """Register a check of ``name``; it is called with the learner's object."""
@@ -72,11 +84,54 @@ class Checks:
         n = len(self._checks[name])
         return True, f"✔ {name}: {n} visible check{'s' if n > 1 else ''} passed ({took:.2f} s). Hidden tests check more."
 
+    def exercise_number(self, name: str) -> int | None:
+        """The N of the heading ``### Exercise N — `name` ...`` in the notebook beside checks.py
+        (``<folder>.ipynb``, else the only notebook there); None when it cannot be known."""
+        if self._exercises is None:
+            self._exercises = {}
+            notebooks = sorted(self._home.glob("*.ipynb"))
+            preferred = [p for p in notebooks if p.stem == self._home.name]
+            for path in preferred or (notebooks if len(notebooks) == 1 else []):
+                try:
+                    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+                    for cell in cells:
+                        if cell.get("cell_type") != "markdown":
+                            continue
+                        source = cell.get("source", "")
+                        source = "".join(source) if isinstance(source, list) else str(source)
+                        for number, rest in _EXERCISE.findall(source):
+                            for span in re.findall(r"`([^`]+)`", rest):
+                                graded = re.match(r"\s*([A-Za-z_]\w*)", span)
+                                if graded:
+                                    self._exercises.setdefault(graded.group(1), int(number))
+                except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                    self._exercises = {}
+        return self._exercises.get(name)
+
+    @contextlib.contextmanager
+    def needs(self, *names: str):
+        """``with needs("fit"):`` — run a demo that calls an exercise's function; while that
+        exercise is a stub (NotImplementedError), print one line saying which exercise to solve,
+        instead of failing the cell (so Run All reaches the end of the notebook)."""
+        try:
+            yield
+        except NotImplementedError:
+            parts = []
+            for name in names:
+                number = self.exercise_number(name)
+                parts.append(f"Exercise {number} (`{name}`)" if number is not None else f"`{name}`")
+            what = " and ".join(parts) if parts else "an exercise you have not solved yet"
+            print(f"▶ this demo needs {what}: solve it, then rerun this cell")
+
     def check(self, name: str) -> None:
         """In a notebook: run the checks of ``name`` on the notebook's own definition and print
         the verdict (it returns nothing: a value would show as the cell's result)."""
         caller = inspect.currentframe().f_back.f_globals
         print(self.run(name, caller)[1])
+
+
+# ### Exercise 3 — `fit(model, data)` (4 points, ~20 min)   or   ### Exercise 2 — `a` and `b` (...)
+_EXERCISE = re.compile(r"^#{2,4}\s*Exercise\s+(\d+)\s*[—–-]+\s*(.*)$", re.MULTILINE)
 
 
 def _load_checks(path: Path) -> Checks:
