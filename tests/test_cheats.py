@@ -21,14 +21,17 @@ import socket
 import tempfile
 import textwrap
 import time
+import importlib.util
 import uuid
-from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from dlcourse.course import Course
 from dlcourse.grade import grade
 from dlcourse.sandbox import detect_mode
+
+from cheat_kit import Cheat as _Cheat, dedent
 
 T07, T01, T05 = "07_torch_tensors_autograd", "01_tf_tensors_graphs", "05_tf_training"
 
@@ -89,20 +92,14 @@ def _use_stolen(text):
 '''
 
 
-@dataclass
-class Cheat:
-    code: str
-    assignment: str = T07
-    base: str = WRONG
-    earned: float = 0.0          # what the base earns without the attack
-    survivors: bool = False      # the cheat starts processes named {TOKEN}: none may outlive the run
-    xfail: str = ""              # a known hole, reported: the test stays and is expected to fail until fixed
-    rlimits_hole: str = ""       # gets through the fallback sandbox only (no bubblewrap): why (docs/security.md)
-    rlimits_hole_always: bool = True  # False: whether it gets through depends on what else runs on the machine
-
-
 def _d(code: str) -> str:
-    return textwrap.dedent(code)
+    return dedent(code)
+
+
+def Cheat(code, **kwargs):  # noqa: N802  (07's wrong submission is this file's default base)
+    kwargs.setdefault("assignment", T07)
+    kwargs.setdefault("base", WRONG)
+    return _Cheat(code, **kwargs)
 
 
 CHEATS = {
@@ -593,6 +590,23 @@ CHEATS = {
             os._exit(0)
         '''), assignment=T05, base=WRONG05),
 }
+
+
+def _per_assignment_cheats() -> dict:
+    """The cheats of tests/cheats/<a>.py, written against one assignment's graders each."""
+    found = {}
+    for path in sorted((Path(__file__).parent / "cheats").glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"cheats_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for name, cheat in module.CHEATS.items():
+            if name in CHEATS or name in found:
+                raise ValueError(f"{path}: cheat {name!r} is defined twice")
+            found[name] = cheat
+    return found
+
+
+CHEATS.update(_per_assignment_cheats())
 
 
 @pytest.fixture(scope="module")
