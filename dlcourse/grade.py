@@ -76,6 +76,7 @@ def grade(assignment: str, path, course: Course | None = None, seed: int | None 
             code = pytest.main([*targets, "--rootdir", str(grader_dir.parent), *PYTEST_ARGS], plugins=[plugin])
     finally:
         run.close()
+        plugin.close()
         _forget_modules_under(grader_dir)
     if code not in (0, 1):
         raise CourseError(f"the graders in {grader_dir} could not run (pytest exit {int(code)}):\n{out.getvalue()[-2000:]}")

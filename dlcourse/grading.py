@@ -16,10 +16,12 @@ with ``expect``/``close`` here, out of the learner's reach.
 from __future__ import annotations
 
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from .loader import Cell, Submission
 from .runner import ProbeFailed, Run
 
 
@@ -72,8 +74,8 @@ def close(actual, expected, message: str, rtol: float = 1e-5, atol: float = 1e-6
 class Sub:
     """A test's view of the submission: run probes for the function it grades."""
 
-    def __init__(self, run: Run, function: str, timeout: float):
-        self._run, self.function, self._timeout = run, function, timeout
+    def __init__(self, run: Run, function: str, timeout: float, clean=None):
+        self._run, self.function, self._timeout, self._clean = run, function, timeout, clean
 
     def run(self, probe_fn, *args, timeout: float | None = None):
         """Run ``probe_fn(mod, *args)`` in the sandbox and return its plain-data result."""
@@ -83,6 +85,16 @@ class Sub:
             where = f"{self.function} " if exc.raised else f"while running {self.function}: "
             raise ProbeFailed(exc.outcome, where + exc.message) from None
 
+    def clean(self, probe_fn, *args, timeout: float | None = None):
+        """Run ``probe_fn(mod, *args)`` in a worker that never loaded learner code (``mod`` is an empty module).
+
+        For expected values that need the frameworks (a reference model trained with the run's seed): they are
+        computed where no learner code ran, from the same inputs.
+        """
+        if self._clean is None:
+            raise RuntimeError("this grading has no clean worker")
+        return self._clean().call(probe_fn, *args, timeout=timeout or self._timeout)
+
 
 class GradingPlugin:
     """Runs one submission's hidden tests and records an outcome for each."""
@@ -90,6 +102,18 @@ class GradingPlugin:
     def __init__(self, run: Run, seed: int, test_timeout: float):
         self.run, self.seed, self.test_timeout = run, seed, test_timeout
         self.records: list[dict] = []
+        self._clean_run: Run | None = None
+
+    def clean_run(self) -> Run:
+        """The run of an empty submission with the same settings and seed, started on first use."""
+        if self._clean_run is None:
+            self._clean_run = Run(Submission(Path("<clean>"), [Cell(1, "")]), self.run.settings, self.seed)
+        return self._clean_run
+
+    def close(self) -> None:
+        """Stop the clean worker, if one was started."""
+        if self._clean_run is not None:
+            self._clean_run.close()
 
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "graded(function, points): the graded name and its points")
@@ -101,7 +125,7 @@ class GradingPlugin:
             self.run.start()
         if function not in self.run.names:
             raise Missing(f"{function} is not defined; define it with exactly this name")
-        return Sub(self.run, function, self.test_timeout)
+        return Sub(self.run, function, self.test_timeout, self.clean_run)
 
     @pytest.fixture
     def rng(self, request) -> np.random.Generator:
