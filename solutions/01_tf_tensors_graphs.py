@@ -20,6 +20,19 @@ print(tf.matmul(a, a).numpy())            # an operation, run right away; .numpy
 print("devices:", [d.device_type for d in tf.config.list_physical_devices()])
 
 
+ecosystem = {
+    "tf.data": "input pipelines (04_tf_data)",
+    "tf.saved_model": "save graphs + weights for serving (06_tf_deployment)",
+    "tf.lite": "convert models for mobile and edge devices (06_tf_deployment)",
+    "tf.distribute": "training on several devices or machines",
+    "tf.summary": "logs for TensorBoard (02_tf_function)",
+    "tf.keras": "the Keras API (03, 14, 15)",
+}
+for name, use in ecosystem.items():
+    module = name.split(".", 1)[1]
+    print(f"{name:15s} available: {hasattr(tf, module)!s:5s}  {use}")
+
+
 def draw_graph(nodes, edges, title):
     # nodes: name -> (x, y, label, colour); edges: (from, to) pairs
     fig, ax = plt.subplots(figsize=(6, 2.6))
@@ -33,12 +46,14 @@ def draw_graph(nodes, edges, title):
     ax.set_xlim(-0.5, 4.5); ax.set_ylim(-0.8, 1.8); ax.axis("off"); ax.set_title(title)
     plt.show()
 
-draw_graph(
-    {"x": (0, 1.2, "x", "lightblue"), "two": (0, 0, "2", "lightgrey"),
-     "mul": (1.5, 0.6, "×", "gold"), "one": (1.5, -0.5, "1", "lightgrey"),
-     "add": (3, 0.3, "+", "gold"), "y": (4.2, 0.3, "y", "w")},
-    [("x", "mul"), ("two", "mul"), ("mul", "add"), ("one", "add"), ("add", "y")],
-    "y = 2·x + 1: operations are nodes, tensors flow along the edges")
+
+if __name__ == "__main__":
+    draw_graph(
+        {"x": (0, 1.2, "x", "lightblue"), "two": (0, 0, "2", "lightgrey"),
+         "mul": (1.5, 0.6, "×", "gold"), "one": (1.5, -0.5, "1", "lightgrey"),
+         "add": (3, 0.3, "+", "gold"), "y": (4.2, 0.3, "y", "w")},
+        [("x", "mul"), ("two", "mul"), ("mul", "add"), ("one", "add"), ("add", "y")],
+        "y = 2·x + 1: operations are nodes, tensors flow along the edges")
 
 
 @tf.function
@@ -60,6 +75,39 @@ print("  result", show(tf.constant([1.0, 2.0])).numpy())
 print("traced into a graph (values are symbolic while tracing):")
 graph_show = tf.function(show)
 print("  result", graph_show(tf.constant([1.0, 2.0])).numpy())
+
+
+from matplotlib.patches import Rectangle
+
+
+def draw_tensor_ranks():
+    # One panel per rank: unit cells in a grid; a rank-3 tensor is two matrices stacked along axis 0.
+    def grid(ax, rows, cols, dx, dy, colour):
+        for r in range(rows):
+            for c in range(cols):
+                ax.add_patch(Rectangle((c + dx, rows - 1 - r + dy), 1, 1, fc=colour, ec="#1a3d7c", lw=1.2))
+
+    panels = [("rank 0: scalar\nshape ()", [(1, 1, 1.5, 1)]),
+              ("rank 1: vector\nshape (4,)", [(1, 4, 0, 1)]),
+              ("rank 2: matrix\nshape (3, 4)", [(3, 4, 0, 0)]),
+              ("rank 3: 3-tensor\nshape (2, 3, 4)", [(3, 4, 0.6, 0.6), (3, 4, 0, 0)])]
+    fig, axes = plt.subplots(1, 4, figsize=(11, 2.8))
+    for ax, (title, layers) in zip(axes, panels):
+        for k, (rows, cols, dx, dy) in enumerate(layers):
+            grid(ax, rows, cols, dx, dy, "#9ec5fe" if len(layers) > 1 and k == 0 else "#cfe2ff")
+        ax.set_xlim(-0.5, 5.2); ax.set_ylim(-0.6, 4.2); ax.set_aspect("equal"); ax.axis("off")
+        ax.set_title(title, fontsize=10)
+    axes[2].annotate("axis 1", xy=(4, -0.35), xytext=(0, -0.35), fontsize=8, va="center",
+                     arrowprops=dict(arrowstyle="->"))
+    axes[2].annotate("", xy=(-0.3, 0), xytext=(-0.3, 3), arrowprops=dict(arrowstyle="->"))
+    axes[2].text(-0.45, 1.5, "axis 0", rotation=90, fontsize=8, ha="right", va="center")
+    axes[3].text(0.3, 3.85, "axis 0 stacks 2 matrices", fontsize=8)
+    fig.suptitle("Tensors by rank: each axis adds one direction of indexing", fontsize=11)
+    plt.show()
+
+
+if __name__ == "__main__":
+    draw_tensor_ranks()
 
 
 examples = {
@@ -206,12 +254,13 @@ if __name__ == "__main__":
     demo_rng = np.random.default_rng(0)
     xs = demo_rng.uniform(-2, 2, 100).astype(np.float32)
     ys = (1.5 * xs - 0.5 + 0.3 * demo_rng.standard_normal(100)).astype(np.float32)
-    w_fit, b_fit = fit_line(tf.constant(xs), tf.constant(ys))
-    print(f"gradient descent: w = {w_fit:.4f}, b = {b_fit:.4f}")
-    print("least squares:    w = {:.4f}, b = {:.4f}".format(*np.polyfit(xs, ys, 1)))
-    grid = np.linspace(-2, 2, 2)
-    plt.figure(figsize=(5, 3))
-    plt.scatter(xs, ys, s=8, alpha=0.6)
-    plt.plot(grid, w_fit * grid + b_fit, "r")
-    plt.title("fit_line on noisy data")
-    plt.show()
+    with needs("fit_line"):
+        w_fit, b_fit = fit_line(tf.constant(xs), tf.constant(ys))
+        print(f"gradient descent: w = {w_fit:.4f}, b = {b_fit:.4f}")
+        print("least squares:    w = {:.4f}, b = {:.4f}".format(*np.polyfit(xs, ys, 1)))
+        grid = np.linspace(-2, 2, 2)
+        plt.figure(figsize=(5, 3))
+        plt.scatter(xs, ys, s=8, alpha=0.6, label="data")
+        plt.plot(grid, w_fit * grid + b_fit, "r", label="fit_line")
+        plt.title("fit_line on noisy data"); plt.legend()
+        plt.show()

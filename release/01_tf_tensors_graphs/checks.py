@@ -59,6 +59,16 @@ def _(pairwise_sq_distances):
     got = np.asarray(pairwise_sq_distances(same, same))
     checks.expect(got.shape == (1, 1) and got[0, 0] >= 0 and abs(got[0, 0]) < 1.0,
                   f"the distance of a row to itself should be about 0 and never negative, got {got.tolist()}")
+    in_graph = tf.function(pairwise_sq_distances, input_signature=[tf.TensorSpec([None, 2], tf.float32)] * 2)
+    try:
+        got = np.asarray(in_graph(a, b))
+    except NotImplementedError:
+        raise
+    except Exception as exc:
+        checks.expect(False, "inside a tf.function with input_signature [TensorSpec([None, 2])] * 2 it raised "
+                             f"{type(exc).__name__}: vectorise it (a.shape[0] is None there, so no Python loop over rows)")
+    checks.expect(got.shape == (2, 3) and np.allclose(got, want, atol=1e-4),
+                  f"inside a tf.function with an unknown number of rows it gave {got.tolist()}, expected {want.tolist()}")
 
 
 @checks.of("build_v1_graph")
@@ -109,3 +119,4 @@ def _(fit_line):
 
 
 check = checks.check
+needs = checks.needs
