@@ -16,6 +16,27 @@ c.Exchange.root = os.path.join(here, "run", "exchange")
 # A stub cell is a NotImplementedError; the learner replaces it.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+# The release (generate_assignment, also the formgrader's and `dlcourse build`'s): nbgrader's steps,
+# plus the course's (dlcourse/release_steps.py): drop the cells tagged instructor-only, and after
+# ClearSolutions turn a module-level stub raise (a whole top-level def was the solution) into
+# `def <grade_id>(*args, **kwargs): raise NotImplementedError()`, so Run All reaches the end.
+# Both come before ComputeChecksums/SaveCells: checksums are those of the release as shipped.
+c.GenerateAssignment.preprocessors = [
+    "nbgrader.preprocessors.IncludeHeaderFooter",
+    "nbgrader.preprocessors.InstantiateTests",
+    "dlcourse.release_steps.RemoveInstructorOnly",
+    "nbgrader.preprocessors.LockCells",
+    "nbgrader.preprocessors.ClearSolutions",
+    "dlcourse.release_steps.StubWholeDefinitions",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.SaveCells",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 # Autograding: the hidden graders score each question in the sandbox, by function name,
 # in place of nbgrader's Execute (which would run learners' code with our rights).
 c.Autograde.autograde_preprocessors = [
