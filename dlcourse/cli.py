@@ -1,4 +1,4 @@
-"""The ``dlcourse`` command: build, check, grade, verify (and the demo class)."""
+"""The ``dlcourse`` command: build, figures, runall, check, grade, verify (and the demo class)."""
 from __future__ import annotations
 
 import argparse
@@ -20,6 +20,11 @@ def _grade(args) -> int:
 def _build(args) -> int:
     from .build import build
 
+    if args.figures:
+        from .figures import figures
+
+        for line in figures(args.assignments):
+            print(line)
     for line in build(args.assignments):
         print(line)
     return 0
@@ -29,6 +34,25 @@ def _check(args) -> int:
     from .visible import check_notebook
 
     ok = check_notebook(args.assignment, args.notebook)
+    return 0 if ok else 1
+
+
+def _figures(args) -> int:
+    from .figures import figures
+
+    for line in figures(args.assignments, timeout=args.timeout):
+        print(line, flush=True)
+    return 0
+
+
+def _runall(args) -> int:
+    from .runall import runall
+
+    mode = "solved" if args.solved else "release"
+    ok = True
+    for outcome in runall(args.assignments, mode=mode, jobs=args.jobs):
+        print(outcome.line(), flush=True)
+        ok = ok and outcome.ok
     return 0 if ok else 1
 
 
@@ -64,7 +88,21 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="verb", required=True)
     b = sub.add_parser("build", help="generate release/ and solutions/ from source/ (nbgrader generate_assignment)")
     b.add_argument("assignments", nargs="*", help="default: every assignment")
+    b.add_argument("--figures", action="store_true", help="first render figures and expected outputs (dlcourse figures)")
     b.set_defaults(fn=_build)
+    f = sub.add_parser("figures", help="run each solved source notebook; write its figure:<name> images to "
+                                       "source/<a>/figures/ and its expected outputs into the notebook")
+    f.add_argument("assignments", nargs="*", help="default: every assignment")
+    f.add_argument("--timeout", type=int, default=600, help="seconds per cell (default 600)")
+    f.set_defaults(fn=_figures)
+    r = sub.add_parser("runall", help="Run All of each release notebook (or solved, --solved) in a real kernel: "
+                                      "no error, every check cell says 'not implemented yet' (or ✔); wall time")
+    r.add_argument("assignments", nargs="*", help="default: every assignment")
+    which = r.add_mutually_exclusive_group()
+    which.add_argument("--release", action="store_true", help="release/<a>/<a>.ipynb, the stubs (default)")
+    which.add_argument("--solved", action="store_true", help="the source notebook, with its solutions")
+    r.add_argument("--jobs", type=int, default=1, help="notebooks run side by side (default 1)")
+    r.set_defaults(fn=_runall)
     c = sub.add_parser("check", help="run the visible checks on a notebook, as the learner would")
     c.add_argument("assignment")
     c.add_argument("notebook", nargs="?", help="default: <assignment>.ipynb in the current folder")
