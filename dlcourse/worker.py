@@ -104,7 +104,7 @@ def _install_audit_hook(protected: list[str], allow_subprocess: bool, allow_netw
 
     def learner_line():
         """The line of the learner's code that made the audited call (None if a library made it)."""
-        frame = getframe(2)  # 0: here, 1: the hook, 2: whoever called the audited function
+        frame = getframe(3)  # 0: here, 1: evidence, 2: the hook, 3: whoever called the audited function
         while frame is not None:
             name = frame.f_code.co_filename
             if not (name.startswith("<") and name != "<probe>") and not name.endswith(_PASS_THROUGH):
