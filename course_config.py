@@ -43,6 +43,7 @@ c.Autograde.autograde_preprocessors = [
     "dlcourse.nbgrader_grades.HiddenGraders",
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
+    "dlcourse.nbgrader_grades.FlagForReview",   # evidence of forging: needs manual grading
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]

@@ -115,7 +115,8 @@ def _summary(results: dict[str, Result], mine: dict, failures: dict[str, str], u
             print(f"{student:{width}s} {'-':>11s}  NOT GRADED: {failures.get(student, 'no result')}", file=out)
             continue
         broken = sorted({t["function"] for t in result.tests if t["outcome"] != "passed"})
-        notes = [*result.errors[:1], unreadable.get(student, "")]
+        notes = [*result.errors[:1], unreadable.get(student, ""),
+                 *(["FLAGGED for manual grading: " + result.flags[0]] if result.flags else [])]
         notes.append(("lost points on " + ", ".join(broken)) if broken else "full marks")
         print(f"{student:{width}s} {result.score:>5g}/{result.max_score:<5g}  {'; '.join(n for n in notes if n)}", file=out)
 

@@ -93,7 +93,9 @@ def _tampered(nb: dict) -> dict:
 def demo_class(course: Course, assignment: str, released: dict, mutants: int = 4) -> dict[str, bytes]:
     """Learner id -> the notebook they submit (reference, stub, typical mistakes, broken files)."""
     solved = _solved(course, assignment, released)
-    learners = {"reference": solved, "stub": released, "tampered-cells": _tampered(solved)}
+    # The forger solved it all, then tried to patch the grader's worker too: full marks, flagged for review.
+    forger = _with_cell(solved, "import dlcourse.worker as _w\n_w._run_probe = lambda *args: True\n")
+    learners = {"reference": solved, "stub": released, "tampered-cells": _tampered(solved), "forger": forger}
     for case in [c for c in cases(course, assignment) if c.kind == "mutant"][:mutants]:
         learners["mistake-" + case.name.replace("_", "-")] = _with_cell(solved, case.path.read_text(encoding="utf-8"))
     files = {k: json.dumps(v, indent=1).encode() for k, v in learners.items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
+import resource
 import secrets
 import sys
 import time
@@ -39,6 +40,33 @@ def _forget_modules_under(folder: Path) -> None:
             del sys.modules[name]
 
 
+# What the trusted side of one grading may allocate beyond what it holds when grading starts: a test that
+# compares a learner's (N, 1) with an (1, N) would broadcast to N x N here, out of the sandbox's limits.
+GRADER_MEMORY_MB = 3072
+
+
+def _data_bytes() -> int:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+@contextlib.contextmanager
+def memory_cap(mb: int):
+    """Cap this process's data segment at its current size + ``mb`` (a test over it gets MemoryError and fails)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    cap = _data_bytes() + mb * 2**20
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+
+
 def grade(assignment: str, path, course: Course | None = None, seed: int | None = None,
           functions: list[str] | None = None) -> Result:
     """Grade ``path`` (.ipynb or .py) with the hidden tests of ``assignment`` (or only those of ``functions``)."""
@@ -71,7 +99,7 @@ def grade(assignment: str, path, course: Course | None = None, seed: int | None 
     plugin = GradingPlugin(run, seed, course.test_timeout(assignment))
     out = io.StringIO()
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), memory_cap(GRADER_MEMORY_MB):
             # rootdir above the assignment folders: 01's and 07's test_tensor_summary.py get distinct module names
             code = pytest.main([*targets, "--rootdir", str(grader_dir.parent), *PYTEST_ARGS], plugins=[plugin])
     finally:
@@ -85,6 +113,6 @@ def grade(assignment: str, path, course: Course | None = None, seed: int | None 
     return Result(assignment=assignment, submission=str(path),
                   score=round(sum(t["points"] for t in tests), 4),
                   max_score=round(sum(t["max_points"] for t in tests), 4),
-                  tests=tests, errors=errors, seed=seed,
+                  tests=tests, errors=errors, seed=seed, flags=list(run.flags),
                   timings={"wall_s": round(time.perf_counter() - start, 3), "worker_starts": run.starts,
                            "peak_rss_mb": round(run.peak_rss / 2**20, 1)})

@@ -43,7 +43,8 @@ def to_gradescope(result, elapsed: float) -> dict:
               "status": "passed" if t["outcome"] == "passed" else "failed",
               "output": t["outcome"] if not t["message"] else f"{t['outcome']}: {t['message']}",
               "visibility": VISIBILITY} for t in result.tests]
-    output = "\n".join(f"note: {e}" for e in result.errors)
+    output = "\n".join([*(f"note: {e}" for e in result.errors),
+                         *(f"flagged for review by the instructor: {f}" for f in result.flags)])
     return {"score": result.score, "execution_time": int(round(elapsed)),
             "output": (output + "\n" if output else "") + f"grading seed {result.seed}",
             "stdout_visibility": "hidden", "tests": tests}

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from .loader import Cell, Submission
-from .runner import ProbeFailed, Run
+from .runner import ProbeFailed, Run, one_line
 
 
 class Failed(Exception):
@@ -152,6 +152,8 @@ class GradingPlugin:
                 outcome, message = exc.outcome, exc.message
             else:  # the learner's data broke a check's arithmetic (wrong shape, type, ...)
                 outcome, message = "failed", f"{mark['function']} returned a result that could not be checked ({type(exc).__name__})"
+        # One line, bounded: a message may carry the learner's values, never a fake report line or a wall of text.
+        message = one_line(message, 300)
         return {"name": item.name, "function": mark["function"],
                 "points": mark["points"] if outcome == "passed" else 0.0, "max_points": mark["points"],
                 "outcome": outcome, "message": message, "seconds": round(call.duration, 4)}

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_output
+from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from .course import Course
@@ -38,6 +39,31 @@ class HiddenGraders(NbGraderPreprocessor):
                 result = grade(assignment, path, course=Course.load())
                 store.put(student, digest, result)
         fill_test_cells(nb, result)
+        resources["dlcourse_flags"] = list(result.flags)
+        return nb, resources
+
+
+class FlagForReview(NbGraderPreprocessor):
+    """After ``SaveAutoGrades``: a submission with evidence of forging needs manual grading.
+
+    Every grade of the notebook is marked as needing a manual grade, and the evidence (one line each)
+    becomes the automatic comment of its first solution cell, where the formgrader shows it.
+    """
+
+    def preprocess(self, nb, resources):
+        flags = resources.get("dlcourse_flags")
+        if not flags:
+            return nb, resources
+        info = resources["nbgrader"]
+        key = (info["notebook"], info["assignment"], info["student"])
+        with Gradebook(info["db_url"]) as gradebook:
+            for grade in gradebook.find_submission_notebook(*key).grades:
+                grade.needs_manual_grade = True
+            first = next((c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("solution")), None)
+            if first is not None:
+                comment = gradebook.find_comment(first.metadata.nbgrader.grade_id, *key)
+                comment.auto_comment = "Flagged for manual grading: " + "; ".join(flags)
+            gradebook.db.commit()
         return nb, resources
 
 

@@ -17,6 +17,7 @@ class Result:
     errors: list[str] = field(default_factory=list)
     seed: int = 0
     timings: dict = field(default_factory=dict)  # wall_s, worker_starts, peak_rss_mb: where grading time goes
+    flags: list[str] = field(default_factory=list)  # evidence of an attempt to forge the grade: review by hand
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
@@ -41,6 +42,7 @@ class Result:
         lines.insert(1, "-" * (sum(widths) + 8))
         lines.append(f"score {_num(self.score)}/{_num(self.max_score)}  ({self.assignment}: {self.submission}, seed {self.seed})")
         lines += [f"note: {e}" for e in self.errors]
+        lines += [f"FLAGGED for manual grading: {f}" for f in self.flags]
         return "\n".join(lines)
 
 

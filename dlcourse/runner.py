@@ -10,9 +10,11 @@ from __future__ import annotations
 import ast
 import inspect
 import os
+import secrets
 import select
 import textwrap
 import time
+import unicodedata
 from dataclasses import dataclass, field
 
 from . import protocol
@@ -67,6 +69,9 @@ class Run:
         self.starts = 0
         self.deadline = time.monotonic() + settings.total_timeout
         self.peak_rss = 0
+        self.flags: list[str] = []   # evidence that the submission tried to forge its grade, one line each
+        self._sources: list[str] = []  # the probes sent: a learner's message that quotes one is withheld
+        self._nonce = ""
         self._worker: Worker | None = None
         self._loading = False
         self._fatal: str | None = None
@@ -84,7 +89,9 @@ class Run:
         self.starts += 1
         s = self.settings
         self._worker = start_worker({"submission.py": self._text}, s.preload, s.limits, s.threads)
-        self._send({"preload": s.preload, "threads": s.threads, "seed": self.seed,
+        os.set_blocking(self._worker.stdin.fileno(), False)
+        self._nonce = secrets.token_hex(8)
+        self._send(s.start_timeout, {"nonce": self._nonce, "preload": s.preload, "threads": s.threads, "seed": self.seed,
                     "protected": s.protected, "allow_subprocess": s.allow_subprocess,
                     "allow_network": s.allow_network, "logical_cpus": s.logical_cpus, "spans": self._spans,
                     "module_path": os.path.join(self._worker.inside, "submission.py")})
@@ -99,7 +106,7 @@ class Run:
         if not self._loading:
             return
         try:
-            ready = self._recv(min(self.settings.start_timeout, self._left()))
+            ready = self._recv(min(self.settings.start_timeout, self._left()), self._nonce)
         except ProbeFailed as exc:
             self._fatal = f"the submission could not be loaded: its process {exc.message}"
             self._stop()
@@ -114,17 +121,21 @@ class Run:
         """Run a probe against the learner's module; return the plain data it produced."""
         self.start()
         name, source = probe_source(probe)
-        self._send({"op": "call", "name": name, "source": source, "args": list(args)})
-        reply = self._recv(min(timeout, self._left()))
-        if not reply["ok"]:
-            raise ProbeFailed("error", _learner_error(reply["error"]), raised=True)
-        return reply["value"]
+        if source not in self._sources:
+            self._sources.append(source)
+        nonce = secrets.token_hex(8)
+        end = time.monotonic() + min(timeout, self._left())
+        self._send(timeout, {"op": "call", "name": name, "source": source, "args": list(args), "nonce": nonce})
+        reply = self._recv(max(0.0, end - time.monotonic()), nonce)
+        if not reply.get("ok"):
+            raise ProbeFailed("error", _learner_error(reply.get("error"), self._sources), raised=True)
+        return reply.get("value")
 
     def close(self) -> None:
         """Stop the worker (its folder goes with it)."""
         if self._worker is not None:
             try:
-                self._send({"op": "exit"})
+                self._send(1.0, {"op": "exit"})
             except ProbeFailed:
                 pass
             self._stop()
@@ -142,26 +153,59 @@ class Run:
             worker.close()
             self.peak_rss = max(self.peak_rss, worker.peak_rss)
 
-    def _send(self, message) -> None:
-        try:
-            self._worker.stdin.write(protocol.dumps(message))
-            self._worker.stdin.flush()
-        except (BrokenPipeError, OSError, ValueError):
-            self._died()
+    def _send(self, timeout: float, message) -> None:
+        """Write one message, within ``timeout``: a worker that stops reading is killed like one that hangs."""
+        data = protocol.dumps(message)
+        fd = self._worker.stdin.fileno()
+        end = time.monotonic() + min(timeout, self._left())
+        while data:
+            left = end - time.monotonic()
+            try:
+                if left <= 0 or not select.select([], [fd], [], left)[1]:
+                    raise TimeoutError
+                data = data[os.write(fd, data[:1 << 16]):]
+            except BlockingIOError:
+                continue
+            except TimeoutError:
+                self._worker.kill()
+                self._stop()
+                raise ProbeFailed("timeout", "stopped reading the grader's requests; look for code that blocks or "
+                                             "touches the process's own files") from None
+            except (BrokenPipeError, OSError, ValueError):
+                self._died()
 
-    def _recv(self, timeout: float):
+    def _recv(self, timeout: float, nonce: str):
+        """The reply to the message sent with ``nonce``; evidence the worker reports on the way is recorded."""
         fd = self._worker.stdout.fileno()
         end = time.monotonic() + timeout
         try:
-            header = self._read(fd, protocol.HEADER_BYTES, end)
-            return protocol.loads(self._read(fd, protocol.header_size(header), end))
+            while True:
+                header = self._read(fd, protocol.HEADER_BYTES, end)
+                message = protocol.loads(self._read(fd, protocol.header_size(header), end))
+                if type(message) is not dict:
+                    raise protocol.ProtocolError("not a reply")
+                if "evidence" in message:
+                    self._flag(message)
+                    continue
+                if message.get("nonce") != nonce:
+                    self._flag({"evidence": "wrote a reply of its own on the grader's channel"})
+                    raise protocol.ProtocolError("a reply the grader did not ask for")
+                return message
         except TimeoutError:
             self._worker.kill()
             self._stop()
             raise ProbeFailed("timeout", f"no answer within {timeout:.0f} s; look for an endless loop or very slow code") from None
         except protocol.ProtocolError as exc:
             self._stop()
-            raise ProbeFailed("error", f"the submission's process sent something unreadable ({exc})") from None
+            raise ProbeFailed("error", f"the submission's process sent something unreadable ({one_line(str(exc), 120)})") from None
+
+    def _flag(self, message: dict) -> None:
+        what = one_line(str(message.get("evidence")), 80)
+        cell, line = message.get("cell"), message.get("line")
+        where = f" (cell {cell}, line {line})" if type(cell) is int and type(line) is int and cell > 0 else ""
+        text = f"the submission {what}{where}"
+        if text not in self.flags and len(self.flags) < 10:
+            self.flags.append(text)
 
     def _read(self, fd: int, n: int, end: float) -> bytes:
         chunks = []
@@ -185,12 +229,32 @@ class Run:
         raise ProbeFailed("error", f"the submission's process {reason}")
 
 
-def _learner_error(err: dict) -> str:
-    if err["type"] == "NotImplementedError":
+def one_line(text: str, limit: int = 300) -> str:
+    """``text`` on one line of at most ``limit`` characters, without control or invisible characters."""
+    clean = "".join(ch if unicodedata.category(ch)[0] not in "CZ" or ch == " " else " " for ch in str(text))
+    clean = " ".join(clean.split())
+    return clean if len(clean) <= limit else clean[:limit - 1] + "…"
+
+
+def _quoted(text: str, limit: int) -> str:
+    """Learner-controlled text inside a message: one line, bounded, and unable to pass for a report line."""
+    return "«" + one_line(text, limit).replace("[", "(").replace("]", ")").replace("«", "<").replace("»", ">") + "»"
+
+
+def _learner_error(err, sources=()) -> str:
+    if type(err) is not dict:
+        return "sent an error the grader cannot read"
+    kind = "".join(ch for ch in str(err.get("type", ""))[:40] if ch.isalnum() or ch == "_") or "Exception"
+    message = str(err.get("message", ""))
+    frames = [str(f) for f in err.get("frames") or [] if isinstance(f, str)]
+    quoted = [line.strip() for source in sources for line in source.splitlines() if len(line.strip()) >= 12]
+    if any(q in message or any(q in f for f in frames) for q in quoted):
+        return f"raised {kind} (its message quotes the grader's code and is not shown)"
+    if kind == "NotImplementedError":
         text = "is not implemented yet (it raises NotImplementedError)"
-    elif err["type"] == "ReturnTypeError":
-        text = f"returned something that is not the expected kind of value ({err['message']})"
+    elif kind == "ReturnTypeError":
+        text = f"returned something that is not the expected kind of value ({one_line(message, 160)})"
     else:
-        text = f"raised {err['type']}: {err['message']}"
-    where = f" [{err['frames'][-1]}]" if err.get("frames") else ""
-    return (text + where)[:400]
+        text = f"raised {kind}: {_quoted(message, 160)}"
+    where = f" [{_quoted(frames[-1], 120)}]" if frames else ""
+    return text + where

@@ -277,7 +277,10 @@ class Sandbox:
                "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads),
                "KMP_AFFINITY": "disabled", "DLCOURSE_LOG": "output.log",
                "DLCOURSE_RLIMITS": ",".join(str(v) for v in (limits.cpu_seconds, limits.file_mb * 2**20, limits.open_files))}
-        cmd = [sys.executable, "-I", "-m", "dlcourse.zygote", json.dumps(self.preload)]
+        # The tooling the grader itself runs (not whichever copy the environment would find): a sandbox
+        # never mixes two versions of the protocol.
+        boot = f"import sys; sys.path.insert(0, {str(PACKAGE_DIR.parent)!r}); from dlcourse.zygote import main; main()"
+        cmd = [sys.executable, "-I", "-c", boot, json.dumps(self.preload)]
         if self.mode == "bwrap":
             cmd = _bwrap_args(str(self.home)) + cmd
         if self._cgroup.dirs:

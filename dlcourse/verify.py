@@ -70,6 +70,8 @@ def notebook_points(course: Course, assignment: str) -> dict[str, float]:
 def problems(course: Course, case: Case, result: Result) -> list[str]:
     """What is wrong with a case's grade; empty when it is as expected."""
     per_fn = result.by_function()
+    if result.flags:  # honest code (reference, stub, mutant) must never look like forging
+        return [f"flagged for review, though it forges nothing: {f}" for f in result.flags]
     if case.kind == "reference":
         out = [f"{t['name']}: {t['outcome']} ({t['message']})" for t in result.tests if t["outcome"] != "passed"]
         declared = notebook_points(course, case.assignment)

@@ -11,7 +11,9 @@ import ast
 import builtins
 import importlib
 import os
+import re
 import sys
+import threading
 import traceback
 import types
 
@@ -72,28 +74,84 @@ def _cell_of(lineno: int, spans) -> tuple[int, int]:
     return 0, lineno
 
 
-def _install_audit_hook(protected: list[str], allow_subprocess: bool, allow_network: bool) -> None:
-    """Refuse what grading never needs: course files, processes, sockets, new hooks.
+# Calls a forger needs and graded code never does, reported as evidence (the run is flagged for review).
+_INSPECTION = {"sys._getframe": "looked at the grader's frames", "sys._current_frames": "looked at the grader's frames",
+               "gc.get_objects": "searched the interpreter's objects", "gc.get_referrers": "searched the interpreter's objects",
+               "gc.get_referents": "searched the interpreter's objects", "sys.settrace": "traced the grader's code",
+               "sys.setprofile": "traced the grader's code"}
+_NATIVE = {"keyctl", "add_key", "request_key", "mq_open", "syscall", "ptrace", "process_vm_readv",
+           "process_vm_writev", "prctl", "seccomp", "dup2", "dup3"}
+_OWN_FDS = re.compile(r"^/(proc/(self|thread-self|\d+)(/task/\d+)?/(fd|fdinfo|mem)|dev/fd)(/|$)")
+# Frames that pass a call through on the learner's behalf (``inspect.currentframe()``, ``ctypes.CDLL``).
+_PASS_THROUGH = ("/inspect.py", "/traceback.py", "/ctypes/__init__.py")
+
+
+def _install_audit_hook(protected: list[str], allow_subprocess: bool, allow_network: bool,
+                        learner_file: str = "", report=None, channel_fds=()) -> None:
+    """Refuse what grading never needs (course files, processes, sockets, new hooks); report what forging needs.
 
     Added after the frameworks are imported (their imports use ctypes and files we
-    refuse later); an audit hook cannot be removed once added.
+    refuse later); an audit hook cannot be removed once added. ``report(what, line)`` is
+    called once per kind of forging call made by the learner's code (``line`` in ``learner_file``).
     """
     prefixes = tuple(p.rstrip("/") + "/" for p in protected) + tuple(protected)
-    realpath, fspath = os.path.realpath, os.fspath
+    realpath, fspath, getframe, match = os.path.realpath, os.fspath, sys._getframe, _OWN_FDS.match
     spawn_events = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn",
                     "os.fork", "os.forkpty", "pty.spawn"}
     net_events = {"socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg"}
+    busy = [False]
+    channel_fds = frozenset(channel_fds)
+
+    def learner_line():
+        """The line of the learner's code that made the audited call (None if a library made it)."""
+        frame = getframe(3)  # 0: here, 1: evidence, 2: the hook, 3: whoever called the audited function
+        while frame is not None:
+            name = frame.f_code.co_filename
+            if not (name.startswith("<") and name != "<probe>") and not name.endswith(_PASS_THROUGH):
+                break
+            frame = frame.f_back
+        return frame.f_lineno if frame is not None and frame.f_code.co_filename == learner_file else None
+
+    def evidence(what: str, always: bool = False) -> None:
+        if report is None or busy[0]:
+            return
+        busy[0] = True
+        try:
+            line = learner_line()
+            if line is not None or always:
+                report(what, line)
+        finally:
+            busy[0] = False
 
     def hook(event, args):
+        if busy[0]:
+            return
         if event == "open":
             path = args[0]
+            if _isinstance(path, int):
+                if path in channel_fds:
+                    evidence("reopened the grader's channel", always=True)
+                return
             if _isinstance(path, (str, bytes, os.PathLike)):
                 try:
-                    full = realpath(fspath(path) if not _isinstance(path, bytes) else path.decode("utf-8", "replace"))
-                except (OSError, ValueError):
+                    text = fspath(path) if not _isinstance(path, bytes) else path.decode("utf-8", "replace")
+                    full = realpath(text)
+                except (OSError, ValueError, TypeError):
                     return
                 if full.startswith(prefixes) or full in protected:
                     raise PermissionError("grading sandbox: course files are not readable by submissions")
+                if match(text) or match(full):
+                    evidence("opened its own file descriptors or memory through /proc", always=True)
+        elif event in _INSPECTION:
+            evidence(_INSPECTION[event])
+        elif event in ("os.listdir", "os.scandir") and args and _isinstance(args[0], str) and match(args[0]):
+            evidence("listed its own file descriptors", always=True)
+        elif event == "import" and _isinstance(args[0], str) and args[0].split(".")[0] == "dlcourse":
+            evidence("imported the grading tool", always=True)
+        elif event == "object.__setattr__" and _len(args) > 1 and args[1] == "__code__":
+            evidence("replaced a function's code")
+        elif event == "ctypes.dlsym" and _len(args) > 1 and args[1] in _NATIVE:
+            evidence(f"called the kernel directly ({args[1]})", always=True)
         elif event in spawn_events and not allow_subprocess:
             raise PermissionError("grading sandbox: starting processes is not allowed here")
         elif event in net_events and not allow_network:
@@ -159,25 +217,56 @@ def _run_probe(request: dict, module, mods: dict):
     return namespace[request["name"]](module, *request["args"])
 
 
+def _forget_tooling() -> None:
+    """Take the grading tool out of ``sys.modules``: the running loop keeps its own references,
+    and a submission that imports it gets a fresh copy (reported) whose changes reach nothing."""
+    for name in [n for n in sys.modules if n == "dlcourse" or n.startswith("dlcourse.")]:
+        del sys.modules[name]
+
+
 def serve(channel: Channel) -> None:
-    """The worker's whole life: setup, load, then answer probes until told to stop."""
+    """The worker's whole life: setup, load, then answer probes until told to stop.
+
+    Everything the loop calls after the learner's module is loaded is bound here first, and the
+    tool leaves ``sys.modules``: patching ``dlcourse.worker`` from a submission changes nothing.
+    """
+    from .kernel_guard import guard
+
     setup = channel.recv()
     mods = _preload(setup["preload"], setup["threads"], setup["seed"], setup.get("logical_cpus", 0))
-    _install_audit_hook(setup["protected"], setup["allow_subprocess"], setup["allow_network"])
-    module, problems = load_module(setup["module_path"], setup["spans"])
+    guard()
+    lock, dumps, run_probe, describe, error_of = threading.Lock(), protocol.dumps, _run_probe, _describe, protocol.ProtocolError
+    path, spans, seen = setup["module_path"], setup["spans"], set()
+
+    def send(message) -> None:
+        data = dumps(message)
+        with lock:
+            channel.write(data)
+
+    def report(what: str, line) -> None:
+        cell, at = _cell_of(line, spans) if line is not None else (0, 0)
+        key = (what, cell, at)
+        if key not in seen and _len(seen) < 20:
+            seen.add(key)
+            send({"evidence": what, "cell": cell, "line": at})
+
+    _install_audit_hook(setup["protected"], setup["allow_subprocess"], setup["allow_network"],
+                        path, report, (channel.rfd, channel.wfd))
+    _forget_tooling()
+    module, problems = load_module(path, spans)
     names = sorted(k for k in module.__dict__ if not k.startswith("_"))
-    channel.send({"ready": True, "names": names, "problems": problems})
+    send({"ready": True, "names": names, "problems": problems, "nonce": setup.get("nonce")})
     while True:
         request = channel.recv()
         if request is None or request.get("op") == "exit":
             return
+        nonce = request.get("nonce")
         try:
-            reply = {"ok": True, "value": _run_probe(request, module, mods)}
-            channel.write(protocol.dumps(reply))
-        except protocol.ProtocolError as exc:
-            channel.send({"ok": False, "error": {"type": "ReturnTypeError", "message": _str(exc), "frames": []}})
+            send({"ok": True, "value": run_probe(request, module, mods), "nonce": nonce})
+        except error_of as exc:
+            send({"ok": False, "error": {"type": "ReturnTypeError", "message": _str(exc), "frames": []}, "nonce": nonce})
         except BaseException as exc:  # the learner's exception, or SystemExit from their code
-            channel.send({"ok": False, "error": _describe(exc, setup["module_path"], setup["spans"])})
+            send({"ok": False, "error": describe(exc, path, spans), "nonce": nonce})
 
 
 def _apply_rlimits() -> None:

@@ -1,6 +1,6 @@
 """The warm parent inside a sandbox: import the frameworks once, fork one worker per run.
 
-Runs as ``python -I -m dlcourse.zygote '<preload json>'`` with a SOCK_SEQPACKET control
+Runs as ``python -I -c '<import dlcourse.zygote; main()>' '<preload json>'`` with a SOCK_SEQPACKET control
 socket as stdin. It never runs an op of any framework (a parent that computed makes forked
 children hang, see STACK.md) and never runs learner code; each request forks a child that
 becomes an ordinary ``dlcourse.worker`` on the pipes the grader passed along.
@@ -92,6 +92,8 @@ def _child(request: dict, fds: list[int], keep_open: list[int]) -> None:
 def serve(control: socket.socket, preload: list[str]) -> None:
     """Import, say ready, then fork a worker for each request until the grader hangs up."""
     libc = _libc()
+    from .kernel_guard import fresh_keyring
+    fresh_keyring()  # a sandbox never holds the grader's keys
     libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
     libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

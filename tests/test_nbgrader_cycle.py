@@ -45,12 +45,23 @@ def test_per_question_scores_follow_what_each_learner_broke(cycle, course):
     for row in rows:
         question, score, top = row["question"].removeprefix("check_"), float(row["score"]), float(row["max_score"])
         learner = row["student_id"]
-        if learner in ("reference", "tampered-cells"):  # edited/deleted test cells change nothing
+        if learner in ("reference", "tampered-cells", "forger"):  # edited/deleted test cells change nothing
             assert score == top, (learner, question)
         elif learner in ("stub", "broken-json"):
             assert score == 0, (learner, question)
         else:
             assert (score < top) == (question in breaks[learner]), (learner, question, score, top)
+
+
+def test_a_forging_attempt_needs_manual_grading_with_its_evidence(cycle):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{cycle / 'gradebook.db'}") as gradebook:
+        flagged = {learner: gradebook.find_submission_notebook(A, A, learner) for learner in ("forger", "reference")}
+        assert all(g.needs_manual_grade for g in flagged["forger"].grades)
+        assert not any(g.needs_manual_grade for g in flagged["reference"].grades)
+        comments = [c.auto_comment or "" for c in flagged["forger"].comments]
+        assert any("imported the grading tool" in c for c in comments), comments
 
 
 def test_exported_totals_equal_the_stored_results(cycle):
