@@ -5,7 +5,19 @@ The learner's module is loaded in the sandboxed worker as ``submission``; a chil
 thread, which forks safely). Each child runs ``body(mod, rank, world_size, port, folder, *args)``
 and leaves its result (plain data) in ``folder``; the parent waits a bounded time, kills what
 is left, and returns plain data only. Not collected by pytest (no ``test_`` prefix); test files
-load it with ``load_ranks()`` below, copied into each.
+load it with ``importlib`` (see each test file's top).
+
+What the verdicts rest on. Every rank's process runs learner code, so nothing a rank says about
+itself is taken at face value:
+- each rank adds a **secret** to what it contributes (``secret``: drawn from the OS *after* the
+  fork, so no other process, and nothing in any frame, holds it before the rank sends it); the
+  trusted test checks results that only real communication between the ranks can produce (a sum or
+  mean over all ranks' secrets), computed in the test from the secrets each rank reports;
+- ``own_dist`` takes torch.distributed's functions at the start of a body, *before* the learner's
+  function runs, and refuses them when they are not torch's own (a submission that replaced them
+  at import time): a function that patches them while it runs patches what the grader no longer uses.
+A submission that builds its own channel between its processes (files, sockets) to imitate a
+collective is not told apart from gloo in-process; every other way to pass needs the ranks to talk.
 """
 from dlcourse.runner import ProbeFailed
 
@@ -42,7 +54,8 @@ def run_ranks(mod, body, world_size, args=(), limit=30.0):
 
                     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == mod.__file__]
                     where = f" [in {frames[-1].name}: {(frames[-1].line or '').strip()}]" if frames else ""
-                    result = {"ok": False, "type": type(exc).__name__, "error": (f"{type(exc).__name__}: {exc}"[:300] + where)}
+                    kind = "Tampered" if str(exc).startswith("[tampered]") else type(exc).__name__
+                    result = {"ok": False, "type": kind, "error": (f"{type(exc).__name__}: {exc}"[:300] + where)}
                 with open(os.path.join(folder, f"result{rank}.pkl"), "wb") as fh:
                     pickle.dump(result, fh)
                 code = 0
@@ -82,14 +95,69 @@ def run_ranks(mod, body, world_size, args=(), limit=30.0):
     return {"status": "ok", "values": [r["value"] for r in results]}
 
 
-def own_group(rank, world_size, port):
+def secret(n, scale=1.0):
+    """``n`` floats in [-scale, scale) from the OS's random source, drawn in this process now."""
+    import os
+
+    draw = os.urandom
+    if draw.__class__ is not [].append.__class__ or draw.__name__ != "urandom":
+        raise Tampered("os.urandom")
+    raw, to_int = draw(4 * n), (0).__class__.from_bytes
+    return [(to_int(raw[4 * i:4 * i + 4], "little") / 4294967296.0 - 0.5) * 2.0 * scale for i in range(n)]
+
+
+def own_dist():
+    """torch.distributed's functions as torch defines them, taken before the learner's code runs in this call."""
+    import os
+
+    import torch
+    import torch.distributed as dist
+
+    home = os.path.dirname(os.path.abspath(torch.__file__)) + os.sep
+    out = {}
+    for name in ("init_process_group", "destroy_process_group", "is_initialized", "get_rank",
+                 "get_world_size", "get_backend", "all_reduce", "barrier"):
+        fn = inner = getattr(dist, name, None)
+        for _ in range(3):  # torch wraps some of them (c10d_logger): the innermost is the named function
+            code = getattr(inner, "__code__", None)
+            if (inner.__class__ is not own_dist.__class__ or code is None or not code.co_filename.startswith(home)
+                    or not str(inner.__globals__.get("__name__", "")).startswith("torch.distributed")):
+                raise Tampered(f"torch.distributed.{name}")
+            if code.co_name == name:
+                break
+            inner = getattr(inner, "__wrapped__", None)
+        else:
+            raise Tampered(f"torch.distributed.{name}")
+        out[name] = fn
+    return out
+
+
+def Tampered(what):  # noqa: N802  (raised like an exception class; a function, so that probes can carry it)
+    """The exception a body raises when a framework function the grader relies on is not the framework's own."""
+    return RuntimeError(f"[tampered] {what}")
+
+
+def own_group(d, rank, world_size, port, where=None):
     """A process group made by the grader (not the learner's setup), bounded in time."""
     import datetime
 
-    import torch.distributed as dist
+    init = f"tcp://127.0.0.1:{port}" if where is None else f"file://{where}"
+    d["init_process_group"]("gloo", init_method=init, rank=rank, world_size=world_size,
+                            timeout=datetime.timedelta(seconds=20))
 
-    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank,
-                            world_size=world_size, timeout=datetime.timedelta(seconds=20))
+
+def listens(port):
+    """Whether something accepts connections on 127.0.0.1:port (through the C socket type itself)."""
+    import _socket
+
+    s = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
+    if s.connect_ex.__class__ is not [].append.__class__ or s.connect_ex.__name__ != "connect_ex":
+        raise Tampered("_socket")
+    try:
+        s.settimeout(5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+    finally:
+        s.close()
 
 
 def values_of(got, what):
@@ -102,6 +170,9 @@ def values_of(got, what):
                                      "world size, address or port) hangs like this")
     if got["status"] == "died":
         raise ProbeFailed("error", f"{what}: the process of rank {got['rank']} died before it finished")
+    if got["type"] == "Tampered":
+        raise ProbeFailed("failed", f"{what}: the submission replaced functions of torch.distributed or os that "
+                                    "grading relies on; leave the frameworks' own functions in place")
     if got["type"] == "NotImplementedError":
         raise ProbeFailed("error", f"{what}: not implemented yet (rank {got['rank']} raised {got['error']})", raised=True)
     raise ProbeFailed("error", f"{what}: rank {got['rank']} raised {got['error']}", raised=True)

@@ -1,4 +1,8 @@
-"""Hidden graders of average_gradients: every gradient becomes the mean over the ranks, as DDP makes it."""
+"""Hidden graders of average_gradients: every gradient becomes the mean over the ranks, as DDP makes it.
+
+Each rank's gradients carry a secret drawn after the fork (ranks.py), so the mean can only be right if the
+ranks really exchanged them: the inputs in the probe's frames are not enough to compute it.
+"""
 import importlib.util
 from pathlib import Path
 
@@ -28,20 +32,24 @@ def local_gradients(seed, hidden, x, y):
 
 
 def average_body(mod, rank, world_size, port, folder, seed, hidden, xs, ys):
-    # In rank `rank`'s process: its own data's gradients, then the learner's average_gradients.
-    import torch.distributed as dist
-
-    own_group(rank, world_size, port)
+    # In rank `rank`'s process: its own data's gradients plus a secret of its own, then the learner's average_gradients.
+    d = own_dist()
+    own_group(d, rank, world_size, port)
     model = local_gradients(seed, hidden, xs[rank], ys[rank])
+    noise = [secret(p.numel()) for p in model.parameters()]
+    with torch.no_grad():
+        for p, n in zip(model.parameters(), noise):
+            p.grad += torch.tensor(n, dtype=torch.float64).reshape(p.shape)
     before = [p.detach().clone() for p in model.parameters()]
     mod.average_gradients(model)
-    out = {"grads": [None if p.grad is None else p.grad.numpy() for p in model.parameters()],
+    out = {"noise": noise, "grads": [None if p.grad is None else p.grad.detach().numpy() for p in model.parameters()],
            "moved": any(not torch.equal(a, p.detach()) for a, p in zip(before, model.parameters()))}
-    dist.destroy_process_group()
+    d["destroy_process_group"]()
     return out
 
 
-@probe(uses=[ranks.run_ranks, ranks.own_group, local_gradients, average_body])
+@probe(uses=[ranks.run_ranks, ranks.secret, ranks.own_dist, ranks.Tampered, ranks.own_group, local_gradients,
+             average_body])
 def probe_average(mod, seed, hidden, xs, ys):
     return run_ranks(mod, average_body, len(xs), (seed, hidden, xs, ys))
 
@@ -52,11 +60,19 @@ def check(sub, rng, world_size, what):
     xs = rng.standard_normal((world_size, n, d)).tolist()
     ys = rng.standard_normal((world_size, n, 1)).tolist()
     got = ranks.values_of(sub.run(probe_average, seed, hidden, xs, ys), what)
-    per_rank = [[p.grad.numpy() for p in local_gradients(seed, hidden, x, y).parameters()] for x, y in zip(xs, ys)]
-    mean = [np.mean([g[i] for g in per_rank], axis=0) for i in range(len(per_rank[0]))]
+    models = [local_gradients(seed, hidden, x, y) for x, y in zip(xs, ys)]
+    shapes = [tuple(p.shape) for p in models[0].parameters()]
+    for r in got:
+        expect(isinstance(r.get("noise"), list) and [len(v) for v in r["noise"]] == [int(np.prod(s)) for s in shapes],
+               f"{what}: a rank's process did not report")
+    # what each rank contributed: its gradient plus its secret; the mean over ranks is computed here
+    per_rank = [[p.grad.numpy() + np.reshape(v, s) for p, v, s in zip(m.parameters(), r["noise"], shapes)]
+                for m, r in zip(models, got)]
+    mean = [np.mean([g[i] for g in per_rank], axis=0) for i in range(len(shapes))]
     for rank, r in enumerate(got):
         expect(not r["moved"], "average_gradients changed the parameters: it should only change their gradients")
-        expect(all(g is not None for g in r["grads"]), "after average_gradients a parameter has no gradient")
+        expect(len(r["grads"]) == len(shapes) and all(g is not None for g in r["grads"]),
+               "after average_gradients a parameter has no gradient")
         for g, want in zip(r["grads"], mean):
             close(g, want, f"after average_gradients in a group of {world_size}, a gradient on rank {rank} is not "
                            f"the mean of the {world_size} ranks' gradients", rtol=1e-7, atol=1e-10)

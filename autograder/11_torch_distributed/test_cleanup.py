@@ -1,8 +1,15 @@
-"""Hidden graders of cleanup: the process group is destroyed, so a new one can be made."""
+"""Hidden graders of cleanup: the process group is destroyed, so a new one can be made.
+
+The grader makes the group; after the learner's cleanup, torch's own functions (taken before it ran)
+say whether a default group is left, rank 0's rendezvous store must be gone from its port, and a new
+group must sum secrets drawn after the fork (ranks.py): a cleanup that only hides the old group fails.
+"""
 import importlib.util
 from pathlib import Path
 
-from dlcourse.grading import expect, graded, probe
+import numpy as np
+
+from dlcourse.grading import close, expect, graded, probe
 
 _spec = importlib.util.spec_from_file_location("ranks_of_11", Path(__file__).with_name("ranks.py"))
 ranks = importlib.util.module_from_spec(_spec)
@@ -11,28 +18,28 @@ _spec.loader.exec_module(ranks)
 
 def cleanup_body(mod, rank, world_size, port, folder):
     # The grader makes the group (not the learner's setup); the learner's cleanup ends it.
-    import datetime
-
-    import torch.distributed as dist
-
-    own_group(rank, world_size, port)
-    dist.barrier()
+    d = own_dist()
+    own_group(d, rank, world_size, port)
+    d["barrier"]()
     mod.cleanup()
-    out = {"after": bool(dist.is_initialized())}
+    out = {"after": bool(d["is_initialized"]())}
     if out["after"]:
-        dist.destroy_process_group()
+        d["destroy_process_group"]()
         return out
+    if rank == 0:  # the destroyed group's store (rank 0 served it on `port`) is closed with it
+        out["store_open"] = listens(port)
     # a destroyed group leaves room for a new one (here met through a file in the shared folder)
-    dist.init_process_group("gloo", init_method=f"file://{folder}/store", rank=rank, world_size=world_size,
-                            timeout=datetime.timedelta(seconds=20))
-    t = torch.ones(1)
-    dist.all_reduce(t)
-    out["again"] = float(t.item())
-    dist.destroy_process_group()
+    out["mine"] = secret(2)
+    own_group(d, rank, world_size, port, where=f"{folder}/store")
+    t = torch.tensor(out["mine"], dtype=torch.float64)
+    d["all_reduce"](t)
+    out["again"] = t.numpy()
+    d["destroy_process_group"]()
     return out
 
 
-@probe(uses=[ranks.run_ranks, ranks.own_group, cleanup_body])
+@probe(uses=[ranks.run_ranks, ranks.secret, ranks.own_dist, ranks.Tampered, ranks.own_group, ranks.listens,
+             cleanup_body])
 def probe_cleanup(mod):
     return run_ranks(mod, cleanup_body, 2)
 
@@ -42,4 +49,9 @@ def test_cleanup_destroys_the_process_group(sub):
     got = ranks.values_of(sub.run(probe_cleanup), "cleanup in 2 processes")
     for rank, r in enumerate(got):
         expect(not r["after"], f"after cleanup() the process group of rank {rank} is still initialized: destroy it")
-        expect(r.get("again") == 2.0, "after cleanup() a new process group could not be made and used")
+        expect(isinstance(r.get("mine"), list) and len(r["mine"]) == 2, "cleanup: a rank's process did not report")
+    expect(got[0].get("store_open") is False,
+           "after cleanup() the old group's rendezvous store still serves its port: the group was not destroyed")
+    total = np.sum([r["mine"] for r in got], axis=0)
+    for r in got:
+        close(r["again"], total, "after cleanup() a new process group could not be made and used")
