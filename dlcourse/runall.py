@@ -102,7 +102,7 @@ def execute(notebook: Path, workdir: Path | None = None, python: str | None = No
         if Path(tmp).resolve().is_relative_to(source):
             raise CourseError(f"{source} holds the temporary folder {tmp}; give the notebook a folder of its own")
         shutil.copytree(source, cwd,
-                        ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.ipynb"))
+                        ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
         km = _kernel_manager(python or sys.executable, Path(tmp) / "spec")
         client = NotebookClient(nb, km=km, timeout=timeout, startup_timeout=120, allow_errors=False,
                                 resources={"metadata": {"path": str(cwd)}})
