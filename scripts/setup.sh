@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up the course environment in .venv (idempotent): the pinned lock, the tooling,
-# bubblewrap for the grading sandbox where the machine allows installing it, and the local
-# JupyterHub's proxy (npm) and Chromium for its browser test.
+# bubblewrap for the grading sandbox where the machine allows installing it, Graphviz for
+# keras.utils.plot_model, and the local JupyterHub's proxy (npm) and Chromium for its browser test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3.11}
@@ -39,4 +39,6 @@ if [ ! -x deploy/local/node_modules/.bin/configurable-http-proxy ]; then
   fi
 fi
 command -v chromium >/dev/null || apt_install chromium "tests/test_hub_browser.py will fail"
+# Graphviz's `dot`, which keras.utils.plot_model needs (through pydot, in the lock).
+command -v dot >/dev/null || apt_install graphviz "keras.utils.plot_model will fail (notebook 14 draws models with it)"
 echo "setup: ready ($(.venv/bin/python -c 'from dlcourse.sandbox import detect_mode; print("sandbox:", detect_mode())'))"

@@ -150,3 +150,18 @@ def test_figures_regenerates_a_real_assignment_with_the_same_names(tmp_path):
     for name in made:
         assert (root / "source" / CHEAP / "figures" / name).read_bytes().startswith(b"\x89PNG")
     print(result.line())
+
+
+def test_keras_plot_model_draws_a_model(tmp_path):
+    """keras.utils.plot_model works in the course environment (pydot in the lock, Graphviz from setup.sh)."""
+    import subprocess
+    import sys
+
+    png = tmp_path / "model.png"
+    code = ("import keras\n"
+            "inputs = keras.Input((4,))\n"
+            "outputs = keras.layers.Dense(1)(keras.layers.Dense(8, activation='relu')(inputs))\n"
+            f"keras.utils.plot_model(keras.Model(inputs, outputs), to_file={str(png)!r}, show_shapes=True)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr.strip().splitlines()[-3:]
+    assert png.is_file() and png.read_bytes().startswith(b"\x89PNG") and png.stat().st_size > 5000
