@@ -9,6 +9,9 @@ import os
 import tempfile
 import time
 
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")   # hide TensorFlow's C++ start-up messages
+
+import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
@@ -87,36 +90,44 @@ for op in small_graph.get_operations():
     print(f"{op.name:12s} {op.type:12s} inputs: {[t.op.name for t in op.inputs]}")
 
 
-def draw_graph(graph, ax):
-    # Draw every op as a box, in columns by depth, with an arrow from each op to its consumers.
-    ops = graph.get_operations()
+def ops_of_graph(graph):
+    # (name, type, input op names) for each operation of a tf.Graph, in the graph's order
+    return [(op.name, op.type, [t.op.name for t in op.inputs]) for op in graph.get_operations()]
+
+
+def draw_ops(ops, ax, upward=False):
+    # Each op is a box in a column (or row) by its depth, with an arrow from each op to its consumers.
     depth = {}
-    for op in ops:                                      # ops come in a topological order
-        depth[op.name] = 1 + max((depth[t.op.name] for t in op.inputs), default=-1)
-    rows = {}
-    place = {}
-    for op in ops:
-        d = depth[op.name]
-        place[op.name] = (d, rows.get(d, 0))
+    for _ in range(len(ops)):                           # longest path from an input; robust to any order
+        for name, _, inputs in ops:
+            depth[name] = 1 + max((depth.get(i, 0) for i in inputs), default=-1)
+    rows, place = {}, {}
+    for name, _, _ in ops:
+        d = depth[name]
+        place[name] = (d, rows.get(d, 0))
         rows[d] = rows.get(d, 0) + 1
-    for op in ops:
-        x1, y1 = place[op.name]
-        for t in op.inputs:
-            x0, y0 = place[t.op.name]
-            ax.annotate("", xy=(x1 - 0.3, -y1), xytext=(x0 + 0.3, -y0),
-                        arrowprops=dict(arrowstyle="->", color="gray"))
-        ax.text(x1, -y1, f"{op.type}\n{op.name}", ha="center", va="center", fontsize=8,
-                bbox=dict(boxstyle="round", facecolor="lightyellow", edgecolor="black"))
-    ax.set_xlim(-0.6, max(depth.values()) + 0.6)
-    ax.set_ylim(-max(rows.values()) + 0.4, 0.6)
+    xy = (lambda d, r: (r, d)) if upward else (lambda d, r: (d, -r))
+    for name, kind, inputs in ops:
+        x1, y1 = xy(*place[name])
+        for i in inputs:
+            if i in place:
+                x0, y0 = xy(*place[i])
+                ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                            arrowprops=dict(arrowstyle="->", color="gray", shrinkA=14, shrinkB=14))
+        style = dict(boxstyle="round4" if upward else "round", facecolor="#fdf3d0" if upward else "lightyellow",
+                     edgecolor="black")
+        ax.text(x1, y1, f"{kind}\n{name}", ha="center", va="center", fontsize=8, bbox=style)
+    width, height = max(rows.values()), max(depth.values()) + 1
+    if upward:
+        ax.set_xlim(-0.7, width - 0.3); ax.set_ylim(-0.6, height - 0.4)
+    else:
+        ax.set_xlim(-0.6, height - 0.4); ax.set_ylim(-width + 0.4, 0.6)
     ax.axis("off")
 
 
 if __name__ == "__main__":
-    import matplotlib.pyplot as plt
-
     fig, ax = plt.subplots(figsize=(10, 3))
-    draw_graph(small_graph, ax)
+    draw_ops(ops_of_graph(small_graph), ax)
     ax.set_title("ops of small(x, w) = relu(x @ w + 1)")
     plt.show()
 
@@ -161,25 +172,69 @@ def many_small_ops(x):
     return x
 
 
-if __name__ == "__main__":
-    graph_version = tf.function(many_small_ops)
-    xs = tf.random.normal([16])
-    many_small_ops(xs); graph_version(xs)                        # warm-up: traces once
-    for label, fn in (("eager", many_small_ops), ("graph", graph_version)):
-        start = time.perf_counter()
-        for _ in range(100):
-            fn(xs)
-        print(f"{label}: {time.perf_counter() - start:.3f} s for 100 calls")
+def one_big_matmul(x):
+    return tf.matmul(x, x)
+
+
+def seconds_per_call(fn, x, repeats):
+    fn(x)                                                # warm-up: traces a tf.function
+    start = time.perf_counter()
+    for _ in range(repeats):
+        fn(x)
+    return (time.perf_counter() - start) / repeats
 
 
 if __name__ == "__main__":
-    logdir = tempfile.mkdtemp(prefix="tb_graph_")
-    writer = tf.summary.create_file_writer(logdir)
+    cases = {"30 small ops on [16]": (many_small_ops, tf.random.normal([16])),
+             "one matmul [400, 400]": (one_big_matmul, tf.random.normal([400, 400]))}
+    times = {label: (seconds_per_call(fn, x, 20), seconds_per_call(tf.function(fn), x, 20))
+             for label, (fn, x) in cases.items()}
+    for label, (eager, graph) in times.items():
+        print(f"{label:22s} eager {1e3 * eager:7.3f} ms/call   graph {1e3 * graph:7.3f} ms/call   "
+              f"speed-up ×{eager / graph:.1f}")
+    fig, ax = plt.subplots(figsize=(6, 2.8))
+    positions = np.arange(len(times))
+    ax.bar(positions - 0.2, [1e3 * e for e, _ in times.values()], 0.4, label="eager")
+    ax.bar(positions + 0.2, [1e3 * g for _, g in times.values()], 0.4, label="graph (tf.function)")
+    ax.set_xticks(positions, list(times)); ax.set_ylabel("ms per call"); ax.legend()
+    ax.set_title("Graphs pay off for many small ops")
+    plt.show()
+
+
+def graph_defs_in(logdir):
+    # Every GraphDef in the event files of logdir. An event file is a TFRecord file of Event protos.
+    found = []
+    for path in sorted(glob.glob(os.path.join(logdir, "events.out.tfevents.*"))):
+        for record in tf.data.TFRecordDataset(path):
+            event = tf.compat.v1.Event.FromString(record.numpy())
+            if event.graph_def:
+                found.append(tf.compat.v1.GraphDef.FromString(event.graph_def))
+    return found
+
+
+if __name__ == "__main__":
+    graph_logdir = tempfile.mkdtemp(prefix="tb_graph_")
+    writer = tf.summary.create_file_writer(graph_logdir)
     with writer.as_default():
         tf.summary.graph(small.get_concrete_function(tf.TensorSpec([None, 3]), tf.TensorSpec([3, 2])).graph)
     writer.close()
-    print("event files:", os.listdir(logdir))
-    print(f"view with:  tensorboard --logdir {logdir}")
+    print("event files:", os.listdir(graph_logdir))
+    print(f"view with:  tensorboard --logdir {graph_logdir}")
+    [graph_def] = graph_defs_in(graph_logdir)
+    print("nodes in the event file:", [(node.name, node.op) for node in graph_def.node])
+
+
+def ops_of_graph_def(graph_def):
+    # (name, type, input op names) for each node of a GraphDef; "^name" inputs are control edges
+    return [(node.name, node.op, [i.lstrip("^").split(":")[0] for i in node.input]) for node in graph_def.node]
+
+
+if __name__ == "__main__":
+    fig, ax = plt.subplots(figsize=(5, 5))
+    draw_ops(ops_of_graph_def(graph_def), ax, upward=True)
+    ax.set_title("Graphs tab, op graph of small(x, w)\n(read from the event file; inputs at the bottom)",
+                 fontsize=10)
+    plt.show()
 
 
 def make_counting_function():
@@ -263,15 +318,21 @@ def time_eager_vs_graph(fn, x, repeats):
 
 
 if __name__ == "__main__":
-    f, traces = make_counting_function()
-    for value in (tf.constant(2.0), tf.constant(3.0), tf.constant([1.0, 2.0])):
-        f(value)
-    print("traces:", traces)
-    print("running_sum:", running_sum(tf.constant([1.0, 2.0, 3.0, 4.0])).numpy())
-    print("sign_switch:", sign_switch(tf.constant([1.0, -3.0])).numpy())
-    print("op types:", sorted(op_types(concrete_for(tf.function(lambda v: tf.matmul(v, v) + 1.0),
-                                                     tf.TensorSpec([2, 2], tf.float32)))))
-    path = log_graph(many_small_ops, tf.TensorSpec([8]), tempfile.mkdtemp(prefix="tb_"))
-    print("graph written to", path)
-    print("on_device:", on_device(tf.sin, tf.constant([0.5])).device)
-    print("timings:", time_eager_vs_graph(many_small_ops, tf.random.normal([16]), 50))
+    with needs("make_counting_function"):
+        f, traces = make_counting_function()
+        for value in (tf.constant(2.0), tf.constant(3.0), tf.constant([1.0, 2.0])):
+            f(value)
+        print("traces:", traces)
+    with needs("running_sum"):
+        print("running_sum:", running_sum(tf.constant([1.0, 2.0, 3.0, 4.0])).numpy())
+    with needs("sign_switch"):
+        print("sign_switch:", sign_switch(tf.constant([1.0, -3.0])).numpy())
+    with needs("concrete_for", "op_types"):
+        print("op types:", sorted(op_types(concrete_for(tf.function(lambda v: tf.matmul(v, v) + 1.0),
+                                                         tf.TensorSpec([2, 2], tf.float32)))))
+    with needs("log_graph"):
+        print("graph written to", log_graph(many_small_ops, tf.TensorSpec([8]), tempfile.mkdtemp(prefix="tb_")))
+    with needs("on_device"):
+        print("on_device:", on_device(tf.sin, tf.constant([0.5])).device)
+    with needs("time_eager_vs_graph"):
+        print("timings:", time_eager_vs_graph(many_small_ops, tf.random.normal([16]), 50))

@@ -128,3 +128,4 @@ def _(time_eager_vs_graph):
 
 
 check = checks.check
+needs = checks.needs
