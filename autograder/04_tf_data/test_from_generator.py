@@ -43,7 +43,9 @@ def _run(sub, features, labels, epochs):
 def test_from_generator_element_spec(sub, rng):
     features, labels = _inputs(rng)
     d = features.shape[1]
-    (f_shape, f_dtype), (l_shape, l_dtype) = _run(sub, features, labels, 0)["specs"]
+    got = _run(sub, features, labels, 1)
+    _check_epoch(got["epochs"][0], features, labels)
+    (f_shape, f_dtype), (l_shape, l_dtype) = got["specs"]
     expect(f_shape == [d] and f_dtype == "float32",
            "the features' spec should be shape (feature_dim,) float32, got shape "
            f"{'unknown' if f_shape is None else tuple(f_shape)} {f_dtype}: give an explicit output_signature")
@@ -52,10 +54,8 @@ def test_from_generator_element_spec(sub, rng):
            f"{l_dtype}: give an explicit output_signature")
 
 
-@graded("from_generator", points=1)
-def test_from_generator_values(sub, rng):
-    features, labels = _inputs(rng)
-    (epoch,) = _run(sub, features, labels, 1)["epochs"]
+def _check_epoch(epoch, features, labels):
+    """One epoch must be the generator's elements, unbatched, in order, as float32 and int64."""
     expect(len(epoch) == len(labels), "one epoch should hold each of the generator's elements once, unbatched")
     fs = [np.asarray(f) for f, _ in epoch]
     ls = [np.asarray(l) for _, l in epoch]
@@ -64,6 +64,13 @@ def test_from_generator_values(sub, rng):
     expect(all(l.shape == () and l.dtype == np.int64 for l in ls), "each element's label should be an int64 scalar")
     close(np.stack(fs), features, "the features are not the generator's, in order", rtol=0, atol=1e-6)
     expect(np.array_equal(np.stack(ls), labels), "the labels are not the generator's, in order")
+
+
+@graded("from_generator", points=1)
+def test_from_generator_values(sub, rng):
+    features, labels = _inputs(rng)
+    (epoch,) = _run(sub, features, labels, 1)["epochs"]
+    _check_epoch(epoch, features, labels)
 
 
 @graded("from_generator", points=1)

@@ -29,10 +29,10 @@ def probe_epochs(mod, x, y, batch_size, seed, drop_remainder, epochs, as_tensors
 
 
 @probe
-def probe_fresh_calls(mod, x, y, batch_size, seed):
-    """The first epoch of two pipelines built by two calls with the same seed."""
+def probe_fresh_calls(mod, x, y, batch_size, seeds):
+    """The first epoch of pipelines built by fresh calls with the given seeds, in turn."""
     orders = []
-    for _ in range(2):
+    for seed in seeds:
         ds = mod.make_pipeline(x, y, batch_size, shuffle_seed=seed)
         orders.append(np.concatenate([np.asarray(bx)[:, 0] for bx, _ in ds]))
     return orders
@@ -53,6 +53,20 @@ def probe_chain(mod, x, y, batch_size, seed):
         chain.append(node.op)
         name = node.input[0] if node.input else None
     return {"chain": chain, "type": type(ds).__name__}
+
+
+@probe
+def probe_global_seed(mod, x, y, batch_size, seeds, global_seed, draws):
+    """Set a global seed, build pipelines with the given seeds, then draw from TensorFlow's global random state."""
+    tf.random.set_seed(global_seed)
+    datasets = [mod.make_pipeline(x, y, batch_size, shuffle_seed=seed) for seed in seeds]
+    after = tf.random.uniform([draws]).numpy()
+    epochs = []
+    for ds in datasets:
+        if not isinstance(ds, tf.data.Dataset):
+            return {"error": f"make_pipeline returned a {type(ds).__name__}, not a tf.data.Dataset"}
+        epochs.append([[np.asarray(bx), np.asarray(by)] for bx, by in ds])
+    return {"error": None, "epochs": epochs, "after": after}
 
 
 def _data(rng, n, x_dtype="float32", y_dtype="int64"):
@@ -83,6 +97,15 @@ def _indices(batches, x, y):
     return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
+def _shuffled_epoch(batches, x, y, what):
+    """The indices of one seeded epoch, after checking it holds every example once, not in the original order."""
+    idx = _indices(batches, x, y)
+    expect(np.array_equal(np.sort(idx), np.arange(len(x))),
+           f"with a seed, {what} should hold every example exactly once")
+    expect(not np.array_equal(idx, np.arange(len(x))), f"with a seed, {what} should be shuffled")
+    return idx
+
+
 @graded("make_pipeline", points=2)
 def test_make_pipeline_no_seed_keeps_order(sub, rng):
     n, b = int(rng.integers(20, 60)), int(rng.integers(3, 10))
@@ -106,8 +129,14 @@ def test_make_pipeline_batch_sizes(sub, rng):
     x, y = _data(rng, n)
     seed = int(rng.integers(0, 2**31))
     for shuffle_seed, drop in ((None, False), (seed, False), (seed, True), (None, True)):
-        sizes = [len(np.asarray(by)) for _, by in _epochs(sub, x, y, b, shuffle_seed, drop, 1, False, False)[0]]
+        batches = _epochs(sub, x, y, b, shuffle_seed, drop, 1, False, False)[0]
+        sizes = [len(np.asarray(by)) for _, by in batches]
         want = [b] * k + ([] if drop else [r])
+        if sizes == want:
+            idx = _indices(batches, x, y)
+            expect(len(np.unique(idx)) == len(idx) and (shuffle_seed is not None or np.array_equal(idx, np.arange(len(idx)))),
+                   "make_pipeline's batches should hold distinct examples of x"
+                   + (" in the original order without a seed" if shuffle_seed is None else ""))
         expect(sizes == want, f"with drop_remainder={drop} and {'no seed' if shuffle_seed is None else 'a seed'}, "
                               "the batch sizes are wrong: expected full batches of batch_size examples"
                               + (" with the short last batch dropped" if drop else " and one shorter last batch"))
@@ -127,10 +156,8 @@ def test_make_pipeline_each_epoch_holds_every_example_once(sub, rng):
 def test_make_pipeline_epochs_differ(sub, rng):
     n, b = int(rng.integers(100, 300)), int(rng.integers(8, 33))
     x, y = _data(rng, n)
-    orders = [_indices(batches, x, y) for batches in
-              _epochs(sub, x, y, b, int(rng.integers(0, 2**31)), False, 3, False, False)]
-    expect(not np.array_equal(orders[0], np.arange(len(orders[0]))),
-           "with a seed, make_pipeline should shuffle the examples")
+    orders = [_shuffled_epoch(batches, x, y, f"epoch {k + 1}") for k, batches in
+              enumerate(_epochs(sub, x, y, b, int(rng.integers(0, 2**31)), False, 3, False, False))]
     expect(not (np.array_equal(orders[0], orders[1]) and np.array_equal(orders[1], orders[2])),
            "with a seed, every epoch came in the same order: the data should be reshuffled each epoch")
 
@@ -139,10 +166,16 @@ def test_make_pipeline_epochs_differ(sub, rng):
 def test_make_pipeline_same_seed_same_first_epoch(sub, rng):
     n, b = int(rng.integers(100, 300)), int(rng.integers(8, 33))
     x, y = _data(rng, n)
-    first, second = sub.run(probe_fresh_calls, x, y, b, int(rng.integers(0, 2**31)))
-    expect(np.array_equal(np.asarray(first), np.asarray(second)),
+    seed, other = (int(v) for v in rng.choice(2**31, 2, replace=False))
+    first, second, third = (np.asarray(order) for order in sub.run(probe_fresh_calls, x, y, b, [seed, seed, other]))
+    expect(first.shape == (n,) and np.array_equal(np.sort(first).astype(np.int64), np.arange(n)),
+           "with a seed, the first epoch should hold every example exactly once")
+    expect(not np.array_equal(first, np.arange(n)), "with a seed, make_pipeline should shuffle the examples")
+    expect(np.array_equal(first, second),
            "two pipelines built with the same shuffle_seed should give the same first epoch "
            "(pass the seed to shuffle)")
+    expect(not np.array_equal(first, third), "pipelines built with different shuffle_seeds gave the same first epoch: "
+                                             "the seed should choose the order")
 
 
 @graded("make_pipeline", points=1)
@@ -152,7 +185,10 @@ def test_make_pipeline_first_batch_draws_from_whole_data(sub, rng):
     # (or smaller) on n >= 1500 examples can only reach indices below 1000 + b < 3n/4.
     n, b = int(rng.integers(1500, 2500)), int(rng.integers(16, 49))
     x, y = _data(rng, n)
-    epochs = _epochs(sub, x, y, b, int(rng.integers(0, 2**31)), False, 5, False, True)
+    epochs = _epochs(sub, x, y, b, int(rng.integers(0, 2**31)), False, 5, False, False)
+    orders = [_shuffled_epoch(batches, x, y, f"epoch {k + 1}") for k, batches in enumerate(epochs)]
+    expect(any(not np.array_equal(order, orders[0]) for order in orders[1:]),
+           "with a seed, every epoch came in the same order: the data should be reshuffled each epoch")
     firsts = np.concatenate([_indices(batches[:1], x, y) for batches in epochs])
     expect(len(firsts) > 0 and int(firsts.max()) >= (3 * n) // 4,
            "over 5 epochs of a large data set, no first batch held an example from the last quarter of the data: "
@@ -164,6 +200,9 @@ def test_make_pipeline_shuffles_before_batching(sub, rng):
     n, b = int(rng.integers(200, 500)), int(rng.integers(8, 17))
     x, y = _data(rng, n)
     batches = _epochs(sub, x, y, b, int(rng.integers(0, 2**31)), True, 1, False, False)[0]
+    idx = _indices(batches, x, y)
+    expect(len(batches) == n // b and len(np.unique(idx)) == len(idx),
+           "with a seed and drop_remainder=True, an epoch should hold n // batch_size full batches of distinct examples")
     blocks = 0
     for bx, by in batches:
         idx = np.sort(_indices([[bx, by]], x, y))
@@ -178,9 +217,32 @@ def test_make_pipeline_shuffles_before_batching(sub, rng):
 def test_make_pipeline_prefetch_outermost(sub, rng):
     n, b = int(rng.integers(20, 60)), int(rng.integers(3, 10))
     x, y = _data(rng, n)
+    batches = _epochs(sub, x, y, b, None, False, 1, False, False)[0]
+    expect(np.array_equal(_indices(batches, x, y), np.arange(n)),
+           "without a seed, make_pipeline should give every example in the original order")
     for seed in (None, int(rng.integers(0, 2**31))):
         got = sub.run(probe_chain, x, y, b, seed)
         chain = [op for op in got["chain"] if op != "OptionsDataset"]
         expect(bool(chain) and chain[0].startswith("PrefetchDataset"),
                f"prefetch should be the last stage of the pipeline ({'without' if seed is None else 'with'} a seed); "
                f"the outermost dataset is {got['type']}")
+
+
+@graded("make_pipeline", points=1)
+def test_make_pipeline_leaves_global_seed_alone(sub, rng):
+    import tensorflow as tf  # the trusted parent's own random numbers
+
+    n, b = int(rng.integers(50, 200)), int(rng.integers(4, 17))
+    x, y = _data(rng, n)
+    seed, other, global_seed = (int(v) for v in rng.choice(2**31, 3, replace=False))
+    draws = int(rng.integers(4, 9))
+    got = sub.run(probe_global_seed, x, y, b, [seed, other], global_seed, draws)
+    expect(got["error"] is None, f"make_pipeline: {got['error']}")
+    first, second = (_shuffled_epoch(batches, x, y, "an epoch") for batches in got["epochs"])
+    expect(not np.array_equal(first, second), "pipelines built with different shuffle_seeds gave the same first epoch: "
+                                              "the seed should choose the order")
+    tf.random.set_seed(global_seed)
+    want = tf.random.uniform([draws]).numpy()
+    close(np.asarray(got["after"]), want,
+          "make_pipeline changed TensorFlow's global random state: give the seed to the shuffle itself, "
+          "not to tf.random.set_seed", rtol=0, atol=0)

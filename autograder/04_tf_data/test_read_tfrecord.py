@@ -51,9 +51,8 @@ def _read(sub, rng):
     return features, labels, [np.asarray(x) for x in got["features"]], [np.asarray(y) for y in got["labels"]]
 
 
-@graded("read_tfrecord", points=2)
-def test_read_tfrecord_reads_standard_file(sub, rng):
-    features, labels, xs, ys = _read(sub, rng)
+def _check_values(features, labels, xs, ys):
+    """Flattened, the elements must be the file's rows and labels, in file order."""
     try:
         got_f = np.concatenate([x.reshape(-1, features.shape[1]) for x in xs]) if xs else np.zeros((0, features.shape[1]))
         got_l = np.concatenate([y.reshape(-1) for y in ys]) if ys else np.zeros(0)
@@ -62,6 +61,12 @@ def test_read_tfrecord_reads_standard_file(sub, rng):
     close(got_f, features, "read_tfrecord did not give the file's 'features' rows in file order", rtol=0, atol=1e-6)
     expect(got_l.shape == labels.shape and np.array_equal(got_l, labels),
            "read_tfrecord did not give the file's 'label' values in file order")
+
+
+@graded("read_tfrecord", points=2)
+def test_read_tfrecord_reads_standard_file(sub, rng):
+    features, labels, xs, ys = _read(sub, rng)
+    _check_values(features, labels, xs, ys)
 
 
 @graded("read_tfrecord", points=1)
@@ -73,3 +78,4 @@ def test_read_tfrecord_unbatched_float32_int64(sub, rng):
            "and a scalar label")
     expect(all(x.dtype == np.float32 for x in xs) and all(y.dtype == np.int64 for y in ys),
            "read_tfrecord should yield float32 features and int64 labels")
+    _check_values(features, labels, xs, ys)

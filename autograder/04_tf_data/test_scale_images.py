@@ -24,10 +24,13 @@ def probe_scale(mod, images, labels, batch_size):
 
 @probe
 def probe_ops(mod, images, labels):
-    """The op names in the graph of scale_images' dataset."""
+    """The scaled images of scale_images' dataset, and the op names in its graph."""
     out = mod.scale_images(tf.data.Dataset.from_tensor_slices((images, labels)))
+    if not isinstance(out, tf.data.Dataset):
+        return {"error": f"scale_images returned a {type(out).__name__}, not a tf.data.Dataset"}
+    xs = [np.asarray(element[0]) for element in out]
     graph = tf.compat.v1.GraphDef.FromString(out._as_serialized_graph().numpy())
-    return sorted({node.op for node in graph.node})
+    return {"error": None, "images": xs, "ops": sorted({node.op for node in graph.node})}
 
 
 def _inputs(rng):
@@ -84,7 +87,14 @@ def test_scale_images_keeps_labels_and_order(sub, rng):
 @graded("scale_images", points=1)
 def test_scale_images_uses_parallel_map(sub, rng):
     images, labels = _inputs(rng)
-    ops = sub.run(probe_ops, images, labels)
+    got = sub.run(probe_ops, images, labels)
+    expect(got["error"] is None, f"scale_images: {got['error']}")
+    xs = [np.asarray(x) for x in got["images"]]
+    expect(len(xs) == len(images) and all(x.shape == images.shape[1:] and x.dtype == np.float32 for x in xs),
+           "scale_images should give one float32 image of the same shape per input element")
+    close(np.stack(xs), images / 255.0, "scale_images should map uint8 values 0..255 to 0..1 (divide by 255)",
+          rtol=1e-6, atol=1e-6)
+    ops = got["ops"]
     expect(any(op.startswith("ParallelMapDataset") for op in ops),
            "scale_images should map in parallel (num_parallel_calls=tf.data.AUTOTUNE); "
            "its dataset graph has no parallel map")

@@ -67,11 +67,11 @@ def test_write_tfrecord_one_example_per_row(sub, rng):
                "'features' should be a FloatList of the row's D values")
         expect(feature["label"].WhichOneof("kind") == "int64_list" and len(feature["label"].int64_list.value) == 1,
                "'label' should be an Int64List holding one value")
+    _check_values(features, labels, examples)
 
 
-@graded("write_tfrecord", points=2)
-def test_write_tfrecord_values_in_order(sub, rng):
-    features, labels, examples = _examples(sub, rng)
+def _check_values(features, labels, examples):
+    """The records must hold the rows and labels, in order."""
     expect(len(examples) == len(labels), "write_tfrecord should write one record per row")
     try:
         got_f = np.array([list(e.features.feature["features"].float_list.value) for e in examples], np.float32)
@@ -81,3 +81,9 @@ def test_write_tfrecord_values_in_order(sub, rng):
     close(got_f, features, "the 'features' values written are not the rows of features, in order", rtol=0, atol=1e-6)
     expect(got_l.shape == (len(labels), 1) and np.array_equal(got_l[:, 0], labels),
            "the 'label' values written are not the labels, in order")
+
+
+@graded("write_tfrecord", points=2)
+def test_write_tfrecord_values_in_order(sub, rng):
+    features, labels, examples = _examples(sub, rng)
+    _check_values(features, labels, examples)

@@ -85,6 +85,18 @@ def _(make_pipeline):
     checks.expect(bool(chain) and chain[0].startswith("PrefetchDataset"),
                   f"the last stage should be prefetch; the chain from the output is {chain}")
 
+    try:
+        tf.random.set_seed(1234)
+        want = tf.random.uniform([3]).numpy()
+        tf.random.set_seed(1234)
+        make_pipeline(x, y, 4, shuffle_seed=5)
+        got = tf.random.uniform([3]).numpy()
+    finally:
+        tf.random.set_seed(None)
+    checks.expect(np.array_equal(got, want),
+                  "make_pipeline changed TensorFlow's global random state: give the seed to shuffle(seed=...), "
+                  "not to tf.random.set_seed")
+
 
 @checks.of("scale_images")
 def _(scale_images):
@@ -192,6 +204,10 @@ def _(cached):
         checks.expect(got == [0, 2, 4, 6], f"epoch {epoch + 1} gave {got}, expected [0, 2, 4, 6]")
     checks.expect(len(calls) == 4, f"map_fn ran {len(calls)} times over 3 epochs of 4 elements; expected 4 "
                                    "(cache after the map)")
+    chain = [op for op in _dataset_ops(ds) if op != "OptionsDataset"]
+    checks.expect(len(chain) > 1 and chain[0].startswith("PrefetchDataset") and chain[1].startswith("CacheDataset"),
+                  f"the last two stages should be cache, then prefetch; the chain from the output is {chain}")
 
 
 check = checks.check
+needs = checks.needs
