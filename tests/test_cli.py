@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-KEYS = {"assignment", "submission", "score", "max_score", "tests", "errors", "seed", "timings"}
-TEST_KEYS = {"name", "function", "points", "max_points", "outcome", "message", "seconds"}
+KEYS = {"assignment", "submission", "score", "max_score", "tests", "errors", "seed", "timings", "flags"}
+TEST_KEYS = {"name", "function", "points", "max_points", "outcome", "message", "seconds", "flags"}
 
 
 def dlcourse(*args, cwd):
