@@ -20,7 +20,9 @@ from pathlib import Path
 
 from . import protocol
 from .loader import Cell, Submission
-from .sandbox import Limits, Worker, start_worker
+from .limits import Limits
+from .sandbox import Worker
+from .warm import start_worker
 
 
 class ProbeFailed(Exception):

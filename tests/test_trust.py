@@ -16,7 +16,7 @@ from dlcourse.grade import memory_cap
 from dlcourse.grading import probe
 from dlcourse.loader import Cell, Submission
 from dlcourse.runner import ProbeFailed, Run, RunSettings
-from dlcourse.sandbox import Limits
+from dlcourse.limits import Limits
 
 _LIBC = ctypes.CDLL(None, use_errno=True)
 _ADD_KEY, _KEYCTL = 248, 250
