@@ -1,9 +1,9 @@
 """An assignment's hidden tests, imported once per grading process and called directly.
 
-The graders are written as pytest tests (``@graded`` marks, the ``sub`` and ``rng`` fixtures), but a
-grading does not need pytest's collection and reporting: the suite imports each ``test_*.py`` once,
-and each grading calls every test with a fresh ``sub`` and ``rng``. Per submission that saves pytest's
-two collections (~0.3 s with the frameworks loaded); the verdicts are the same.
+The graders read like pytest tests (``test_*`` functions of ``sub`` and ``rng``, marked ``@graded``),
+and are run as such without pytest's collection and reporting: the suite imports each ``test_*.py``
+once per process, and each grading calls every test with a fresh ``sub`` and ``rng``. Per submission
+that saves two collections by pytest (~0.3 s with the frameworks loaded).
 """
 from __future__ import annotations
 
@@ -33,13 +33,6 @@ class HiddenTest:
     call: object
 
 
-def _graded_mark(fn) -> dict | None:
-    for mark in getattr(fn, "pytestmark", []):
-        if mark.name == "graded":
-            return mark.kwargs
-    return None
-
-
 def _import(path: Path, assignment: str):
     name = f"dlcourse_graders.{assignment}.{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
@@ -59,7 +52,7 @@ def collect(grader_dir: Path, files: list[Path]) -> list[HiddenTest]:
         found = [(name, fn) for name, fn in vars(module).items()
                  if name.startswith("test_") and inspect.isfunction(fn) and fn.__module__ == module.__name__]
         for name, fn in sorted(found, key=lambda item: item[1].__code__.co_firstlineno):
-            mark = _graded_mark(fn)
+            mark = getattr(fn, "graded", None)
             if mark is None:
                 raise CourseError(f"{path}::{name} has no @graded(function, points) mark")
             tests.append(HiddenTest(name, mark["function"], float(mark["points"]),
