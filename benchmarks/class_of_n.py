@@ -121,7 +121,7 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
 
     from dlcourse.course import Course
-    from dlcourse.sandbox import detect_mode
+    from dlcourse.bubblewrap import detect_mode
 
     info = machine()
     course = Course.load()

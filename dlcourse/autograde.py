@@ -19,6 +19,7 @@ from traitlets.config import Config
 from .course import Course
 from .errors import CourseError
 from .grade import grade
+from .gradebook import one_engine
 from .pool import run_all
 from .report import Result
 from .store import result_store, submission_digest
@@ -91,7 +92,7 @@ def autograde(assignment: str, jobs: int = 1, shard: str = "1/1", course: Course
     graded_s = time.perf_counter() - start
     pending = [s for s in mine if s not in failures and not store.recorded(s, digests[s])]
     unreadable: dict[str, str] = {}
-    with _progress(len(pending), "gradebook") as bar, warnings.catch_warnings():
+    with _progress(len(pending), "gradebook") as bar, warnings.catch_warnings(), one_engine():
         warnings.simplefilter("ignore")  # nbgrader's own SQLAlchemy and nbformat warnings, not the instructor's concern
         for student in pending:
             outcome = api.autograde(assignment, student, force=True, create=True)

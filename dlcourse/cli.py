@@ -10,7 +10,7 @@ from .errors import CourseError
 def _grade(args) -> int:
     from .grade import grade
 
-    from .sandbox import detect_mode
+    from .bubblewrap import detect_mode
 
     result = grade(args.assignment, args.submission, seed=args.seed)
     print(result.to_json() if args.json else result.table() + f"\nsandbox: {detect_mode()}")

@@ -13,7 +13,7 @@ from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
 
 from .errors import CourseError
 from .runner import RunSettings
-from .sandbox import Limits
+from .limits import Limits
 
 CONFIG_NAME = "course_config.py"
 

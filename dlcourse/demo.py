@@ -19,7 +19,7 @@ from .autograde import autograde
 from .build import MARKERS, build, nbgrader_env
 from .course import Course
 from .errors import CourseError
-from .sandbox import detect_mode
+from .bubblewrap import detect_mode
 from .verify import cases
 
 DEFAULT_ASSIGNMENT = "07_torch_tensors_autograd"

@@ -6,22 +6,15 @@ import gc
 import io
 import resource
 import secrets
-import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from .course import Course
 from .errors import CourseError
-from .grading import GradingPlugin
 from .loader import Cell, Submission, load
 from .report import Result
-from .runner import ProbeFailed, Run, RunSettings
-
-PYTEST_ARGS = ["-q", "--import-mode=importlib", "-p", "no:cacheprovider", "-p", "no:randomly", "--assert=plain",
-               "-o", "addopts=", "-o", "python_files=test_*.py", "-o", "console_output_style=classic",
-               "-W", "error::pytest.PytestAssertRewriteWarning"]
+from .runner import Run, RunSettings
+from .suite import Grading, suite
 
 
 class _Unloadable(Run):
@@ -30,14 +23,6 @@ class _Unloadable(Run):
     def __init__(self, path: Path, reason: str, seed: int):
         super().__init__(Submission(path, [Cell(1, "")]), RunSettings(), seed)
         self._fatal = reason
-
-
-def _forget_modules_under(folder: Path) -> None:
-    """Drop imported grader modules, so the next grading in this process imports them afresh."""
-    prefix = str(folder.resolve())
-    for name, module in list(sys.modules.items()):
-        if str(getattr(module, "__file__", None) or "").startswith(prefix):
-            del sys.modules[name]
 
 
 # What the trusted side of one grading may allocate beyond what it holds when grading starts: a test that
@@ -72,17 +57,11 @@ def grade(assignment: str, path, course: Course | None = None, seed: int | None 
     """Grade ``path`` (.ipynb or .py) with the hidden tests of ``assignment`` (or only those of ``functions``)."""
     course = course or Course.load()
     course.info(assignment)  # an unknown name fails here, clearly
-    grader_dir = course.grader_dir(assignment)
-    targets = [str(grader_dir)]
-    if functions:  # graders are one file per graded name: test_<name>.py
-        targets = [str(grader_dir / f"test_{name}.py") for name in functions]
-        missing = [t for t in targets if not Path(t).is_file()]
-        if missing:
-            raise CourseError(f"no hidden tests for {', '.join(missing)}; graders live in test_<name>.py")
+    tests = suite(course.grader_dir(assignment), functions)   # imported once per process
     seed = secrets.randbelow(2**31) if seed is None else seed
     start = time.perf_counter()
-    # The frameworks' ~500k objects never die: out of the collector's way, pytest's two full
-    # collections per grading cost milliseconds instead of a second.
+    # The frameworks' ~500k objects never die: out of the collector's way, a grading's garbage
+    # collections cost milliseconds instead of a second.
     gc.freeze()
     path = Path(path)
     errors: list[str] = []
@@ -92,27 +71,18 @@ def grade(assignment: str, path, course: Course | None = None, seed: int | None 
     except CourseError as exc:
         errors.append(str(exc))
         run = _Unloadable(path, str(exc), seed)
-    try:
-        run.launch()  # the worker imports its frameworks while pytest collects the graders
-    except ProbeFailed:
-        pass  # an unloadable submission: each test reports the reason
-    plugin = GradingPlugin(run, seed, course.test_timeout(assignment))
+    grading = Grading(run, seed, course.test_timeout(assignment))
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), memory_cap(GRADER_MEMORY_MB):
-            # rootdir above the assignment folders: 01's and 07's test_tensor_summary.py get distinct module names
-            code = pytest.main([*targets, "--rootdir", str(grader_dir.parent), *PYTEST_ARGS], plugins=[plugin])
+            records = grading.run_all(tests)
     finally:
         run.close()
-        plugin.close()
-        _forget_modules_under(grader_dir)
-    if code not in (0, 1):
-        raise CourseError(f"the graders in {grader_dir} could not run (pytest exit {int(code)}):\n{out.getvalue()[-2000:]}")
+        grading.close()
     errors += [p for p in run.problems if p not in errors]
-    tests = plugin.records
     return Result(assignment=assignment, submission=str(path),
-                  score=round(sum(t["points"] for t in tests), 4),
-                  max_score=round(sum(t["max_points"] for t in tests), 4),
-                  tests=tests, errors=errors, seed=seed, flags=list(run.flags),
-                  timings={"wall_s": round(time.perf_counter() - start, 3), "worker_starts": run.starts,
-                           "peak_rss_mb": round(run.peak_rss / 2**20, 1)})
+                  score=round(sum(t["points"] for t in records), 4),
+                  max_score=round(sum(t["max_points"] for t in records), 4),
+                  tests=records, errors=errors, seed=seed, flags=list(run.flags),
+                  timings={"wall_s": round(time.perf_counter() - start, 3), "ready_s": round(grading.ready_s, 3),
+                           "worker_starts": run.starts, "peak_rss_mb": round(run.peak_rss / 2**20, 1)})

@@ -1,4 +1,4 @@
-"""What hidden graders import: marks, probes, checks, and the pytest plugin behind them.
+"""What hidden graders import: marks, probes, checks, and the ``sub`` each test gets.
 
 A grader test runs in the trusted process and never touches learner objects: it sends a
 probe to the sandbox with ``sub.run(probe, *args)``, gets plain data back, and decides
@@ -15,14 +15,9 @@ with ``expect``/``close`` here, out of the learner's reach.
 """
 from __future__ import annotations
 
-import zlib
-from pathlib import Path
-
 import numpy as np
-import pytest
 
-from .loader import Cell, Submission
-from .runner import ProbeFailed, Run, one_line
+from .runner import ProbeFailed, Run
 
 
 class Failed(Exception):
@@ -35,7 +30,10 @@ class Missing(Exception):
 
 def graded(function: str, points: float):
     """Mark a test as grading ``function`` and worth ``points``."""
-    return pytest.mark.graded(function=function, points=float(points))
+    def mark(test):
+        test.graded = {"function": function, "points": float(points)}
+        return test
+    return mark
 
 
 def probe(fn=None, *, uses=()):
@@ -94,73 +92,3 @@ class Sub:
         if self._clean is None:
             raise RuntimeError("this grading has no clean worker")
         return self._clean().call(probe_fn, *args, timeout=timeout or self._timeout)
-
-
-class GradingPlugin:
-    """Runs one submission's hidden tests and records an outcome for each."""
-
-    def __init__(self, run: Run, seed: int, test_timeout: float):
-        self.run, self.seed, self.test_timeout = run, seed, test_timeout
-        self.records: list[dict] = []
-        self._clean_run: Run | None = None
-
-    def clean_run(self) -> Run:
-        """The run of an empty submission with the same settings and seed, started on first use."""
-        if self._clean_run is None:
-            self._clean_run = Run(Submission(Path("<clean>"), [Cell(1, "")]), self.run.settings, self.seed)
-        return self._clean_run
-
-    def close(self) -> None:
-        """Stop the clean worker, if one was started."""
-        if self._clean_run is not None:
-            self._clean_run.close()
-
-    def pytest_configure(self, config):
-        config.addinivalue_line("markers", "graded(function, points): the graded name and its points")
-
-    @pytest.fixture
-    def sub(self, request) -> Sub:
-        function = _mark(request.node)["function"]
-        if self.run.names is None:
-            self.run.start()
-        if function not in self.run.names:
-            raise Missing(f"{function} is not defined; define it with exactly this name")
-        return Sub(self.run, function, self.test_timeout, self.clean_run)
-
-    @pytest.fixture
-    def rng(self, request) -> np.random.Generator:
-        """Inputs drawn fresh per grading run, reproducible from the run's seed."""
-        return np.random.default_rng([self.seed, zlib.crc32(request.node.nodeid.encode())])
-
-    @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(self, item, call):
-        report = yield
-        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
-            self.records.append(self._record(item, call))
-        return report
-
-    def _record(self, item, call) -> dict:
-        mark = _mark(item)
-        outcome, message = "passed", ""
-        if call.excinfo is not None:
-            exc = call.excinfo.value
-            if isinstance(exc, Failed):
-                outcome, message = "failed", str(exc)
-            elif isinstance(exc, Missing):
-                outcome, message = "missing", str(exc)
-            elif isinstance(exc, ProbeFailed):
-                outcome, message = exc.outcome, exc.message
-            else:  # the learner's data broke a check's arithmetic (wrong shape, type, ...)
-                outcome, message = "failed", f"{mark['function']} returned a result that could not be checked ({type(exc).__name__})"
-        # One line, bounded: a message may carry the learner's values, never a fake report line or a wall of text.
-        message = one_line(message, 300)
-        return {"name": item.name, "function": mark["function"],
-                "points": mark["points"] if outcome == "passed" else 0.0, "max_points": mark["points"],
-                "outcome": outcome, "message": message, "seconds": round(call.duration, 4)}
-
-
-def _mark(item) -> dict:
-    marker = item.get_closest_marker("graded")
-    if marker is None:
-        raise pytest.UsageError(f"{item.nodeid} has no @graded(function, points) mark")
-    return marker.kwargs

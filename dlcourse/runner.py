@@ -16,10 +16,13 @@ import textwrap
 import time
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import protocol
-from .loader import Submission
-from .sandbox import Limits, Worker, start_worker
+from .loader import Cell, Submission
+from .limits import Limits
+from .sandbox import Worker
+from .warm import start_worker
 
 
 class ProbeFailed(Exception):
@@ -77,6 +80,11 @@ class Run:
         self._fatal: str | None = None
         self._text, spans = submission.module_text()
         self._spans = [[start, length, cell.number] for (start, length), cell in zip(spans, submission.cells)]
+
+    @classmethod
+    def empty(cls, settings: RunSettings, seed: int) -> "Run":
+        """A run whose module is empty: a clean worker for expected values, where no learner code ever ran."""
+        return cls(Submission(Path("<clean>"), [Cell(1, "")]), settings, seed)
 
     # -- worker life -------------------------------------------------------------
     def launch(self) -> None:

@@ -1,9 +1,9 @@
 """An assignment's hidden tests, imported once per grading process and called directly.
 
-The graders are written as pytest tests (``@graded`` marks, the ``sub`` and ``rng`` fixtures), but a
-grading does not need pytest's collection and reporting: the suite imports each ``test_*.py`` once,
-and each grading calls every test with a fresh ``sub`` and ``rng``. Per submission that saves pytest's
-two collections (~0.3 s with the frameworks loaded); the verdicts are the same.
+The graders read like pytest tests (``test_*`` functions of ``sub`` and ``rng``, marked ``@graded``),
+and are run as such without pytest's collection and reporting: the suite imports each ``test_*.py``
+once per process, and each grading calls every test with a fresh ``sub`` and ``rng``. Per submission
+that saves two collections by pytest (~0.3 s with the frameworks loaded).
 """
 from __future__ import annotations
 
@@ -33,13 +33,6 @@ class HiddenTest:
     call: object
 
 
-def _graded_mark(fn) -> dict | None:
-    for mark in getattr(fn, "pytestmark", []):
-        if mark.name == "graded":
-            return mark.kwargs
-    return None
-
-
 def _import(path: Path, assignment: str):
     name = f"dlcourse_graders.{assignment}.{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
@@ -59,7 +52,7 @@ def collect(grader_dir: Path, files: list[Path]) -> list[HiddenTest]:
         found = [(name, fn) for name, fn in vars(module).items()
                  if name.startswith("test_") and inspect.isfunction(fn) and fn.__module__ == module.__name__]
         for name, fn in sorted(found, key=lambda item: item[1].__code__.co_firstlineno):
-            mark = _graded_mark(fn)
+            mark = getattr(fn, "graded", None)
             if mark is None:
                 raise CourseError(f"{path}::{name} has no @graded(function, points) mark")
             tests.append(HiddenTest(name, mark["function"], float(mark["points"]),
@@ -87,6 +80,7 @@ class Grading:
 
     def __init__(self, run: Run, seed: int, test_timeout: float):
         self.run, self.seed, self.test_timeout = run, seed, test_timeout
+        self.ready_s = 0.0   # starting the worker and loading the learner's module, outside every test's time
         self._clean_run: Run | None = None
 
     def clean_run(self) -> Run:
@@ -104,11 +98,15 @@ class Grading:
         return np.random.default_rng([self.seed, zlib.crc32(test.nodeid.encode())])
 
     def run_test(self, test: HiddenTest) -> dict:
-        start = time.perf_counter()
         outcome, message = "passed", ""
+        start = time.perf_counter()
         try:
             if self.run.names is None:
-                self.run.start()
+                try:
+                    self.run.start()
+                finally:
+                    self.ready_s += time.perf_counter() - start
+                    start = time.perf_counter()
             if test.function not in self.run.names:
                 raise Missing(f"{test.function} is not defined; define it with exactly this name")
             test.call(Sub(self.run, test.function, self.test_timeout, self.clean_run), self.rng(test))

@@ -33,7 +33,7 @@ def _libc():
 
 def _empty(folder: str) -> None:
     """Delete everything in ``folder``, even what a learner made unreadable."""
-    from .sandbox import remove_tree
+    from .cleanup import remove_tree
 
     try:
         names = os.listdir(folder)

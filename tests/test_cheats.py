@@ -29,7 +29,7 @@ import pytest
 
 from dlcourse.course import Course
 from dlcourse.grade import grade
-from dlcourse.sandbox import detect_mode
+from dlcourse.bubblewrap import detect_mode
 
 from cheat_kit import Cheat as _Cheat, dedent
 

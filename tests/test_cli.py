@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-KEYS = {"assignment", "submission", "score", "max_score", "tests", "errors", "seed", "timings"}
+KEYS = {"assignment", "submission", "score", "max_score", "tests", "errors", "seed", "timings", "flags"}
 TEST_KEYS = {"name", "function", "points", "max_points", "outcome", "message", "seconds"}
 
 

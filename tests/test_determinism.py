@@ -7,16 +7,11 @@ the gradings of one submission share one sandboxed worker (started once) instead
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import io
 
-import pytest
-
-from dlcourse.grade import PYTEST_ARGS, _forget_modules_under
-from dlcourse.grading import GradingPlugin
 from dlcourse.loader import load
 from dlcourse.runner import Run
+from dlcourse.suite import Grading, suite
 from dlcourse.verify import Case, mutant_breaks, submission_for
 
 A = "07_torch_tensors_autograd"
@@ -27,20 +22,15 @@ def grade_with_seeds(course, assignment, path, seeds) -> list[tuple[float, float
     """(score, max_score, tests) of one grading per seed, all on one worker."""
     settings = dataclasses.replace(course.run_settings(assignment), total_timeout=3600.0)
     run = Run(load(path), settings, seeds[0])
-    grader_dir = course.grader_dir(assignment)
+    hidden = suite(course.grader_dir(assignment))
     out = []
     try:
         for seed in seeds:
-            plugin = GradingPlugin(run, seed, course.test_timeout(assignment))
-            log = io.StringIO()
+            grading = Grading(run, seed, course.test_timeout(assignment))
             try:
-                with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
-                    code = pytest.main([str(grader_dir), "--rootdir", str(grader_dir.parent), *PYTEST_ARGS],
-                                       plugins=[plugin])
+                tests = grading.run_all(hidden)
             finally:
-                _forget_modules_under(grader_dir)
-            assert code in (0, 1), log.getvalue()[-2000:]
-            tests = plugin.records
+                grading.close()
             out.append((round(sum(t["points"] for t in tests), 4), round(sum(t["max_points"] for t in tests), 4), tests))
     finally:
         run.close()

@@ -64,6 +64,33 @@ def test_a_forging_attempt_needs_manual_grading_with_its_evidence(cycle):
         assert any("imported the grading tool" in c for c in comments), comments
 
 
+def _gradebook_rows(db: Path, learners: list[str]) -> dict:
+    from nbgrader.api import Gradebook
+
+    rows = {}
+    with Gradebook(f"sqlite:///{db}") as gradebook:
+        for learner in learners:
+            notebook = gradebook.find_submission_notebook(A, A, learner)
+            rows[learner] = (sorted((g.name, g.auto_score, g.needs_manual_grade) for g in notebook.grades),
+                             sorted((c.name, c.auto_comment) for c in notebook.comments), notebook.late_submission_penalty)
+    return rows
+
+
+def test_the_batch_records_what_nbgraders_own_autograde_records(cycle, course, tmp_path):
+    """`dlcourse autograde` records a class with one database engine (dlcourse/gradebook.py); nbgrader's
+    autograde, one learner at a time and without it, writes the same rows."""
+    learners = ["reference", "forger", next(s["student_id"] for s in _rows(cycle / "grades.csv")
+                                            if s["student_id"].startswith("mistake-"))]
+    again = tmp_path / "class"
+    shutil.copytree(cycle, again)
+    from dlcourse.autograde import nbgrader_api
+
+    api = nbgrader_api(course, Nbgrader(course, again).overrides)
+    for learner in learners:
+        assert api.autograde(A, learner, force=True, create=True)["success"]
+    assert _gradebook_rows(again / "gradebook.db", learners) == _gradebook_rows(cycle / "gradebook.db", learners)
+
+
 def test_exported_totals_equal_the_stored_results(cycle):
     results = result_store(cycle, A).results()
     for row in _rows(cycle / "grades.csv"):
@@ -118,12 +145,13 @@ def test_class_grading_resumes_after_sigkill_grading_each_once(cycle, course):
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     before = {p.stem: json.loads(p.read_text())["result"]["seed"] for p in store.folder.glob("*.json")}
-    assert 2 <= len(before) < 8, "the kill should land half-way through the class"
+    everyone = len(_rows(cycle / "grades.csv"))
+    assert 2 <= len(before) < everyone, "the kill should land half-way through the class"
     done = subprocess.run([sys.executable, "-c", code], cwd=course.root, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert f"{len(before)} graded before" in done.stdout
     after = {p.stem: json.loads(p.read_text())["result"]["seed"] for p in store.folder.glob("*.json")}
-    assert len(after) == 8 and all(after[s] == seed for s, seed in before.items()), "a finished result was regraded"
+    assert len(after) == everyone and all(after[s] == seed for s, seed in before.items()), "a finished result was regraded"
     assert not list(store.folder.glob(".*.tmp")), "a half-written result was left behind"
     # graded again by one process (killed and resumed): the same scores as the fixture's --jobs 2
     jobs2 = {r["student_id"]: float(r["score"]) for r in _rows(cycle / "grades.csv")}

@@ -7,7 +7,8 @@ import pytest
 
 from dlcourse.loader import Cell, Submission
 from dlcourse.runner import ProbeFailed, Run, RunSettings
-from dlcourse.sandbox import Limits, _descendants, detect_mode
+from dlcourse.bubblewrap import detect_mode
+from dlcourse.limits import Limits
 from dlcourse.grading import probe
 
 

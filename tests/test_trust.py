@@ -16,7 +16,7 @@ from dlcourse.grade import memory_cap
 from dlcourse.grading import probe
 from dlcourse.loader import Cell, Submission
 from dlcourse.runner import ProbeFailed, Run, RunSettings
-from dlcourse.sandbox import Limits
+from dlcourse.limits import Limits
 
 _LIBC = ctypes.CDLL(None, use_errno=True)
 _ADD_KEY, _KEYCTL = 248, 250
@@ -245,13 +245,13 @@ def probe_names(mod):
 
 
 def test_a_clean_worker_never_loads_learner_code(course, tmp_path):
-    from dlcourse.grading import GradingPlugin
+    from dlcourse.suite import Grading
 
     run = _run(course, "answer = 1\nimport builtins\nbuiltins.sorted = lambda *a, **k: ['forged']\n")
-    plugin = GradingPlugin(run, seed=1, test_timeout=60)
+    grading = Grading(run, seed=1, test_timeout=60)
     try:
         assert run.call(probe_names) == ["forged"]           # the learner's own process is theirs
-        assert plugin.clean_run().call(probe_names) == []    # the clean one never saw their code
+        assert grading.clean_run().call(probe_names) == []   # the clean one never saw their code
     finally:
         run.close()
-        plugin.close()
+        grading.close()
