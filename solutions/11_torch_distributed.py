@@ -115,7 +115,10 @@ def free_port():
 
 
 def _run_rank(rank, fn, world_size, args, folder):
-    result = fn(rank, world_size, *args)                   # runs in the child process
+    try:
+        result = ("ok", fn(rank, world_size, *args))       # runs in the child process
+    except NotImplementedError as exc:                     # an exercise not solved yet: tell the parent
+        result = ("not implemented", str(exc))
     with open(os.path.join(folder, f"{rank}.pkl"), "wb") as fh:
         pickle.dump(result, fh)
 
@@ -138,7 +141,9 @@ def launch(fn, world_size, *args, timeout=120):
         for rank in range(world_size):
             with open(os.path.join(folder, f"{rank}.pkl"), "rb") as fh:
                 results.append(pickle.load(fh))
-        return results
+        if any(status == "not implemented" for status, _ in results):
+            raise NotImplementedError(f"a process of {fn.__name__} called an exercise that is not solved yet")
+        return [value for _, value in results]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -194,6 +199,80 @@ def shard_loader(dataset, rank, world_size, batch_size, epoch, seed=0):
     return DataLoader(dataset, batch_size=batch_size, sampler=sampler)
 
 
+def ring_all_reduce(data, snapshots=None):
+    """Simulate ring all-reduce over len(data) ranks: every rank's result, and how many numbers each rank sent.
+
+    snapshots, if a list, receives after each phase the set of ranks whose values each rank's chunk holds.
+    """
+    n = len(data)
+    chunks = [np.array_split(np.array(d, dtype=np.float64), n) for d in data]      # copies: chunks[rank][c]
+    holds = [[{rank} for _ in range(n)] for rank in range(n)]                     # whose values are in them
+    sent = [0] * n
+    for phase in ("reduce-scatter", "all-gather"):
+        for step in range(n - 1):
+            # every rank sends one chunk to its right neighbour, all at the same time
+            first = 0 if phase == "reduce-scatter" else 1
+            messages = [(rank, (rank + first - step) % n) for rank in range(n)]
+            payload = [(chunks[r][c].copy(), set(holds[r][c])) for r, c in messages]
+            for (rank, c), (values, who) in zip(messages, payload):
+                right = (rank + 1) % n
+                if phase == "reduce-scatter":                # add the chunk to the neighbour's partial sum
+                    chunks[right][c] += values
+                    holds[right][c] |= who
+                else:                                        # pass the finished chunk on
+                    chunks[right][c] = values
+                    holds[right][c] = who
+                sent[rank] += values.size
+        if snapshots is not None:
+            snapshots.append([[set(h) for h in row] for row in holds])
+    return [np.concatenate(c) for c in chunks], sent
+
+
+rng = np.random.default_rng(0)
+grads = [rng.standard_normal(1000) for _ in range(4)]          # 4 ranks, a gradient of M = 1000 numbers each
+results, sent = ring_all_reduce(grads)
+print("every rank holds the sum:", all(np.allclose(r, np.sum(grads, axis=0)) for r in results))
+print("numbers sent per rank:", sent, "= 2(N-1)/N * M =", 2 * 3 / 4 * 1000)
+
+
+if __name__ == "__main__":      # a picture of the ring: who sends to whom, and what each rank holds
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Circle
+
+    n = 4
+    snaps = [[[{rank} for _ in range(n)] for rank in range(n)]]
+    ring_all_reduce([np.zeros(n) for _ in range(n)], snaps)
+    fig, axes = plt.subplots(1, 4, figsize=(15, 3.8), gridspec_kw={"width_ratios": [1.1, 1, 1, 1]})
+    ax = axes[0]
+    spots = [(np.cos(np.pi / 2 - 2 * np.pi * r / n), np.sin(np.pi / 2 - 2 * np.pi * r / n)) for r in range(n)]
+    for r, (px, py) in enumerate(spots):
+        ax.add_patch(Circle((px, py), 0.28, fc="#fdb", ec="k"))
+        ax.text(px, py, f"rank {r}", ha="center", va="center", fontsize=10)
+        qx, qy = spots[(r + 1) % n]
+        ax.annotate("", (qx * 0.8 + px * 0.2, qy * 0.8 + py * 0.2), (px * 0.8 + qx * 0.2, py * 0.8 + qy * 0.2),
+                    arrowprops=dict(arrowstyle="-|>", lw=1.5, connectionstyle="arc3,rad=-0.25"))
+    ax.text(0, -1.55, "each step: every rank sends one chunk\n(1/N of the tensor) to its right neighbour",
+            ha="center", va="center", fontsize=9)
+    ax.set_xlim(-1.5, 1.5), ax.set_ylim(-1.9, 1.4), ax.set_aspect("equal"), ax.axis("off")
+    ax.set_title("the ring")
+    titles = ["start: each rank has its own tensor", f"after reduce-scatter ({n - 1} steps)",
+              f"after all-gather ({n - 1} more steps)"]
+    for ax, snap, title in zip(axes[1:], snaps, titles):
+        full = np.array([[len(snap[r][c]) / n for c in range(n)] for r in range(n)])
+        ax.imshow(full, cmap="Greens", vmin=0, vmax=1.15)
+        for r in range(n):
+            for c in range(n):
+                who = snap[r][c]
+                label = "Σ all" if len(who) == n else "+".join(str(w) for w in sorted(who))
+                ax.text(c, r, label, ha="center", va="center", fontsize=9)
+        ax.set_xticks(range(n), [f"chunk {c}" for c in range(n)], fontsize=8)
+        ax.set_yticks(range(n), [f"rank {r}" for r in range(n)], fontsize=8)
+        ax.set_title(title, fontsize=10)
+    fig.suptitle("ring all-reduce over 4 ranks: the cells say whose values each rank's chunk holds", fontsize=11)
+    plt.tight_layout()
+    plt.show()
+
+
 def average_gradients(model):
     """All-reduce every parameter's gradient and divide by the world size (what DDP does)."""
     world_size = dist.get_world_size()
@@ -230,15 +309,73 @@ def manual_worker(rank, world_size, port, steps):
 
 
 if __name__ == "__main__":
-    states = launch(manual_worker, 2, free_port(), 5)
-    reference = train_single(5, 2)
-    for key in reference:
-        print(f"{key:9s} rank0 = rank1: {torch.equal(states[0][key], states[1][key])}  "
-              f"| max |rank0 - single process| = {(states[0][key] - reference[key]).abs().max():.1e}")
+    with needs("setup", "average_gradients", "cleanup"):
+        states = launch(manual_worker, 2, free_port(), 5)
+        reference = train_single(5, 2)
+        for key in reference:
+            print(f"{key:9s} rank0 = rank1: {torch.equal(states[0][key], states[1][key])}  "
+                  f"| max |rank0 - single process| = {(states[0][key] - reference[key]).abs().max():.1e}")
+
+
+if __name__ == "__main__":      # a picture of DDP's gradient buckets: all-reduce overlaps backward
+    import matplotlib.pyplot as plt
+
+    layers = [4, 3, 2, 1]                             # backward meets the layers last to first
+    compute = 1.0                                     # illustrative: one time unit per layer's gradients
+    buckets = [[4, 3], [2, 1]]                        # DDP's buckets, in backward order
+    comm = 1.3                                        # illustrative: one bucket's all-reduce
+    fig, axes = plt.subplots(2, 1, figsize=(11, 3.6), sharex=True)
+    for ax, title, overlap in ((axes[0], "average_gradients: all-reduce after backward", False),
+                               (axes[1], "DDP: each bucket's all-reduce starts as soon as its gradients are ready", True)):
+        for i, layer in enumerate(layers):
+            ax.barh(1, compute, left=i * compute, color="#fdb", edgecolor="k")
+            ax.text(i * compute + compute / 2, 1, f"grad of\nlayer {layer}", ha="center", va="center", fontsize=8)
+        start = 0.0 if overlap else len(layers) * compute          # when the network is free
+        for b, bucket in enumerate(buckets):
+            ready = (layers.index(bucket[-1]) + 1) * compute
+            begin = max(ready, start)
+            ax.barh(0, comm, left=begin, color="#bdb", edgecolor="k")
+            ax.text(begin + comm / 2, 0, f"all-reduce\nbucket {b} (layers {bucket[0]},{bucket[1]})",
+                    ha="center", va="center", fontsize=8)
+            start = begin + comm
+        ax.axvline(start, color="r", ls="--")
+        ax.text(start + 0.05, 1.45, f"step can start: t = {start:.1f}", color="r", fontsize=8, va="top")
+        ax.set_yticks([0, 1], ["communication", "computation"])
+        ax.set_ylim(-0.6, 1.6)
+        ax.set_title(title, fontsize=10, loc="left")
+    axes[1].set_xlabel("time (illustrative units)")
+    plt.tight_layout()
+    plt.show()
+
+
+def ddp_demo(rank, world_size, port):
+    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank,
+                            world_size=world_size, timeout=datetime.timedelta(seconds=60))
+    torch.manual_seed(rank)                              # on purpose: another model on each rank
+    model = nn.Linear(3, 1)
+    before = model.weight.detach().clone()
+    ddp = DDP(model)                                     # broadcasts rank 0's parameters to every rank
+    x = torch.full((2, 3), float(rank + 1))              # each rank: its own data
+    ddp(x).pow(2).mean().backward()                      # the gradients are averaged over the ranks here
+    show = lambda t: "[" + ", ".join(f"{v:+.3f}" for v in t.flatten().tolist()) + "]"
+    line = (f"rank {rank}: weight before DDP {show(before)} | after {show(model.weight.detach())}"
+            f" | gradient {show(model.weight.grad)} | bucket cap {ddp.bucket_bytes_cap / 2**20:.0f} MiB")
+    dist.destroy_process_group()
+    return line
+
+
+if __name__ == "__main__":
+    for line in launch(ddp_demo, 2, free_port()):
+        print(line)
 
 
 def train_worker(rank, world_size, port, steps, out_dir):
     """One rank of DDP training: `steps` steps on local_batch, then save to out_dir/rank{rank}.pt."""
+    # TODO 1: join the process group with setup(...).
+    # TODO 2: wrap build_model() in DDP; an optimizer from make_optimizer over its parameters; an MSE loss.
+    # TODO 3: for each step: zero the gradients, forward this rank's local_batch, backward, optimizer step.
+    # TODO 4: torch.save the plain model's state dict (the DDP model's .module) to out_dir/rank{rank}.pt.
+    # TODO 5: cleanup() at the end, also when a step raised (try/finally).
     setup(rank, world_size, port)
     try:
         model = DDP(build_model())
@@ -256,12 +393,13 @@ def train_worker(rank, world_size, port, steps, out_dir):
 
 if __name__ == "__main__":
     out_dir = tempfile.mkdtemp()
-    launch(lambda rank, world_size, port: train_worker(rank, world_size, port, 20, out_dir), 2, free_port())
-    saved = [torch.load(os.path.join(out_dir, f"rank{r}.pt")) for r in range(2)]
-    reference = train_single(20, 2)
-    for key in reference:
-        print(f"{key:9s} rank0 = rank1: {torch.equal(saved[0][key], saved[1][key])}  "
-              f"| max |rank0 - single process| = {(saved[0][key] - reference[key]).abs().max():.1e}")
+    with needs("train_worker"):
+        launch(lambda rank, world_size, port: train_worker(rank, world_size, port, 20, out_dir), 2, free_port())
+        saved = [torch.load(os.path.join(out_dir, f"rank{r}.pt")) for r in range(2)]
+        reference = train_single(20, 2)
+        for key in reference:
+            print(f"{key:9s} rank0 = rank1: {torch.equal(saved[0][key], saved[1][key])}  "
+                  f"| max |rank0 - single process| = {(saved[0][key] - reference[key]).abs().max():.1e}")
     shutil.rmtree(out_dir)
 
 
@@ -294,10 +432,11 @@ def ddp_fit(rank, world_size, port, checkpoint, epochs=3):
 
 if __name__ == "__main__":
     checkpoint = os.path.join(tempfile.mkdtemp(), "checkpoint.pt")
-    histories = launch(ddp_fit, 2, free_port(), checkpoint)
-    print("checkpoint of epoch", torch.load(checkpoint)["epoch"], "written by rank 0")
-    print("epoch losses, rank 0:", [round(v, 4) for v in histories[0]])
-    print("epoch losses, rank 1:", [round(v, 4) for v in histories[1]], "(the same: all-reduced)")
+    with needs("setup", "shard_loader", "cleanup"):
+        histories = launch(ddp_fit, 2, free_port(), checkpoint)
+        print("checkpoint of epoch", torch.load(checkpoint)["epoch"], "written by rank 0")
+        print("epoch losses, rank 0:", [round(v, 4) for v in histories[0]])
+        print("epoch losses, rank 1:", [round(v, 4) for v in histories[1]], "(the same: all-reduced)")
 
 
 class TwoDeviceModel(nn.Module):
@@ -321,8 +460,3 @@ loss = nn.MSELoss()(split(x), y.to(split.dev1))
 loss.backward()                                # gradients flow back across the same boundary
 print("devices:", split.part1[0].weight.device, split.part2.weight.device,
       "| same function as build_model():", torch.allclose(split(x), build_model()(x)))
-
-
-if __name__ == "__main__":
-    print("wrap_data_parallel on this machine:", type(wrap_data_parallel(build_model())).__name__)
-    print("rank 1 of 2, epoch 3, first batch:", next(iter(shard_loader(TensorDataset(torch.arange(12)), 1, 2, 3, 3)))[0].tolist())

@@ -162,3 +162,4 @@ def _(wrap_data_parallel):
 
 
 check = checks.check
+needs = checks.needs
