@@ -62,6 +62,15 @@ def _verify(args) -> int:
     return 0 if verify(args.assignments, jobs=args.jobs) else 1
 
 
+def _mutate(args) -> int:
+    from .mutate import mutate, write_fidelity
+
+    summary = mutate(args.assignments, jobs=args.jobs, limit=args.limit)
+    if args.record:
+        print(f"recorded in {write_fidelity(summary, ' '.join(['dlcourse', *sys.argv[1:]]))}")
+    return 0
+
+
 def _autograde(args) -> int:
     from .autograde import autograde
 
@@ -117,6 +126,12 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("assignments", nargs="*", help="default: every assignment")
     v.add_argument("--jobs", type=int, default=1, help="gradings run side by side")
     v.set_defaults(fn=_verify)
+    m = sub.add_parser("mutate", help="automatic mutants of every graded function, graded: killed, survived, equivalent")
+    m.add_argument("assignments", nargs="*")
+    m.add_argument("--jobs", type=int, default=2)
+    m.add_argument("--limit", type=int, default=None, help="grade at most this many mutants per assignment (a fixed sample)")
+    m.add_argument("--record", action="store_true", help="store the result in tests/mutation/<a>.json and docs/fidelity.md")
+    m.set_defaults(fn=_mutate)
     a = sub.add_parser("autograde", help="grade every collected submission into nbgrader's gradebook (resumable)")
     a.add_argument("assignment")
     a.add_argument("--jobs", type=int, default=2, help="gradings run side by side (default 2)")
