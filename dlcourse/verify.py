@@ -14,6 +14,7 @@ from .pool import run_all
 from .report import Result
 
 _BREAKS = re.compile(r"^\s*breaks:\s*(.+)$", re.MULTILINE)
+_COVERS = re.compile(r"^\s*covers:\s*(.+)$", re.MULTILINE)
 
 
 @dataclass
@@ -21,7 +22,7 @@ class Case:
     """One submission whose grade is known in advance."""
 
     assignment: str
-    kind: str                 # "reference", "stub" or "mutant"
+    kind: str                 # "reference", "variant" (another correct solution), "stub" or "mutant"
     name: str
     path: Path
     breaks: list[str] = field(default_factory=list)
@@ -31,24 +32,26 @@ class Case:
         return f"{self.assignment}:{self.kind}:{self.name}"
 
 
-def mutant_breaks(path: Path) -> list[str]:
-    """The graded names a mutant file says it breaks (its ``breaks:`` line)."""
-    found = _BREAKS.search(path.read_text(encoding="utf-8"))
+def mutant_breaks(path: Path, line: re.Pattern = _BREAKS) -> list[str]:
+    """The graded names a mutant file says it breaks (its ``breaks:`` line; a variant's ``covers:`` line)."""
+    found = line.search(path.read_text(encoding="utf-8"))
     return [n.strip() for n in found.group(1).split(",")] if found else []
 
 
 def cases(course: Course, assignment: str) -> list[Case]:
-    """The reference, the released stub, and each mutant of an assignment."""
+    """The reference, its correct variants, the released stub, and each mutant of an assignment."""
     found = [Case(assignment, "reference", "solution", course.solution(assignment)),
              Case(assignment, "stub", "release", course.notebook(assignment, "release"))]
+    for path in sorted((course.root / "tests" / "variants" / assignment).glob("*.py")):
+        found.append(Case(assignment, "variant", path.stem, path, mutant_breaks(path, _COVERS)))
     for path in sorted((course.root / "tests" / "mutants" / assignment).glob("*.py")):
         found.append(Case(assignment, "mutant", path.stem, path, mutant_breaks(path)))
     return found
 
 
 def submission_for(course: Course, case: Case, folder: Path) -> Path:
-    """The file to grade: a mutant is the reference followed by the mutant's redefinitions."""
-    if case.kind != "mutant":
+    """The file to grade: a mutant (or a variant) is the reference followed by its redefinitions."""
+    if case.kind not in ("mutant", "variant"):
         return case.path
     path = folder / f"{case.assignment}__{case.name}.py"
     path.write_text(course.solution(case.assignment).read_text(encoding="utf-8") + "\n\n"
@@ -72,6 +75,8 @@ def problems(course: Course, case: Case, result: Result) -> list[str]:
     per_fn = result.by_function()
     if result.flags:  # honest code (reference, stub, mutant) must never look like forging
         return [f"flagged for review, though it forges nothing: {f}" for f in result.flags]
+    if case.kind == "variant":  # another correct way: full marks, everywhere
+        return [f"{t['name']}: {t['outcome']} ({t['message']})" for t in result.tests if t["outcome"] != "passed"]
     if case.kind == "reference":
         out = [f"{t['name']}: {t['outcome']} ({t['message']})" for t in result.tests if t["outcome"] != "passed"]
         declared = notebook_points(course, case.assignment)
@@ -98,7 +103,7 @@ def check_case(case: Case, seed: int | None = None, focused: bool = False) -> tu
     not the whole suite (does it keep the other points?); quicker, for the course's CI.
     """
     course = Course.load()
-    only = case.breaks if focused and case.kind == "mutant" and case.breaks else None
+    only = case.breaks if focused and case.kind in ("mutant", "variant") and case.breaks else None
     with tempfile.TemporaryDirectory(prefix="dlcourse-verify-") as tmp:
         result = grade(case.assignment, submission_for(course, case, Path(tmp)), course=course, seed=seed, functions=only)
     return result, problems(course, case, result)

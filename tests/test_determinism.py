@@ -56,3 +56,19 @@ def test_a_mutant_gets_the_same_score_with_5_seeds(course, tmp_path):
     assert 0 < scores[0] < 30
     outcomes = [[(t["name"], t["outcome"]) for t in tests] for _, _, tests in gradings]
     assert all(o == outcomes[0] for o in outcomes), "the same tests should pass and fail with every seed"
+
+
+def test_the_seed_robustness_script_finds_no_loss_on_a_training_test(tmp_path):
+    """CI's handful of seeds of scripts/seed_robustness.py (the full run uses 50 per assignment)."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "seeds.json"
+    done = subprocess.run([sys.executable, "scripts/seed_robustness.py", "08_torch_training", "--seeds", "3",
+                           "--tests", "fit", "--json", str(out)], cwd=root, capture_output=True, text=True)
+    report = json.loads(out.read_text())["08_torch_training"]
+    assert report["tests"] >= 1 and report["seeds"] == 3, report
+    assert done.returncode == 0 and not report["lost"], done.stdout[-2000:]

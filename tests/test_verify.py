@@ -21,3 +21,13 @@ def test_every_assignment_has_mutants():
     assert by_assignment, "no assignments found"
     for assignment, kinds in by_assignment.items():
         assert kinds.count("mutant") >= 4, f"{assignment} has too few mutants"
+
+
+def test_every_assignment_has_two_correct_variants():
+    """Graders test behaviour, not text: other correct solutions, written differently, get full marks too."""
+    variants = {}
+    for case in CASES:
+        variants.setdefault(case.assignment, 0)
+        variants[case.assignment] += case.kind == "variant"
+    few = {a: n for a, n in variants.items() if n < 2}
+    assert not few, f"assignments with fewer than 2 correct variants in tests/variants/<a>/: {few}"
