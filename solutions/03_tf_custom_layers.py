@@ -4,6 +4,10 @@ Generated from source/03_tf_custom_layers/03_tf_custom_layers.ipynb by `dlcourse
 """
 
 
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")   # hide TensorFlow's C++ start-up messages
+
 import numpy as np
 import tensorflow as tf
 import keras
@@ -112,6 +116,25 @@ print("a clone from the config:", FeatureScale.from_config(config).init_value)
 print("activations:", keras.activations.get("relu"), keras.activations.serialize(keras.activations.get(None)))
 
 
+class NoKwargs(keras.layers.Layer):
+    # The mistake: __init__ takes no **kwargs, so the base class's arguments cannot reach it.
+    def __init__(self, units):
+        super().__init__()
+        self.units = units
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+for attempt, make in [("NoKwargs(2, name='a')", lambda: NoKwargs(2, name="a")),
+                      ("NoKwargs.from_config(...)", lambda: NoKwargs.from_config(NoKwargs(2).get_config()))]:
+    try:
+        make()
+        print(attempt, "worked")
+    except TypeError as err:
+        print(f"{attempt}: TypeError, {str(err).splitlines()[-1].strip()}")
+
+
 if __name__ == "__main__":
     import os
     import tempfile
@@ -177,6 +200,26 @@ if __name__ == "__main__":
     fig, ax = plt.subplots(figsize=(5, 4.5))
     draw_blocks(ax, boxes, arrows, "ResidualBlock(units)")
     plt.show()
+
+
+class GatedDense(keras.layers.Layer):
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.dense = keras.layers.Dense(units)                           # tracked: an attribute
+        self.gate = keras.layers.Dense(units, activation="sigmoid")
+
+    def call(self, inputs):
+        return self.dense(inputs) * self.gate(inputs)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+gated_layer = GatedDense(3)
+print("weights before the first call:", len(gated_layer.weights))
+print("output shape:", tuple(gated_layer(tf.ones((2, 5))).shape))
+print("weights after:", [(w.path, tuple(w.shape)) for w in gated_layer.weights])
 
 
 @keras.saving.register_keras_serializable(package="course03")
@@ -251,6 +294,14 @@ for step in range(3):
     print(f"step {step}: loss before the update {float(loss):.3f}, v now {float(v.numpy()):.3f}, "
           f"gradient for the non-trainable variable: {grad_frozen}")
 
+frozen_layer, head = keras.layers.Dense(2), keras.layers.Dense(1)
+stack = keras.Sequential([keras.Input((3,)), frozen_layer, head])
+frozen_layer.trainable = False
+print("trainable variables:", [w.path for w in stack.trainable_variables])
+with tf.GradientTape() as tape:
+    out = tf.reduce_sum(stack(tf.ones((1, 3))))
+print("gradient of the frozen kernel exists:", tape.gradient(out, frozen_layer.kernel) is not None)
+
 
 def train_step(model, optimizer, loss_fn, x, y):
     """One gradient-descent step on the batch (x, y); returns the loss before the update, as a float."""
@@ -261,6 +312,14 @@ def train_step(model, optimizer, loss_fn, x, y):
     optimizer.apply_gradients(zip(grad_tape.gradient(batch_loss, trainable), trainable))
     return float(batch_loss)
 
+
+batch_losses, batch_sizes = [1.0, 1.0, 4.0], [16, 16, 8]
+unweighted, weighted = keras.metrics.Mean(), keras.metrics.Mean()
+for batch_loss, size in zip(batch_losses, batch_sizes):
+    unweighted.update_state(batch_loss)
+    weighted.update_state(batch_loss, sample_weight=size)
+print(f"mean of the batch losses: {float(unweighted.result()):.2f}   "
+      f"mean over the samples (as Keras reports it): {float(weighted.result()):.2f}")
 
 if __name__ == "__main__":
     inputs = keras.Input((2,))
@@ -276,50 +335,51 @@ class CustomFitModel(keras.Model):
     """A keras.Model whose fit() runs our own train_step."""
 
     def train_step(self, data):
+        # TODO 1: unpack the batch into x, y and sample_weight.
+        # TODO 2: inside a tf.GradientTape, run the model on x in training mode and compute the loss
+        #         with self.compute_loss.
+        # TODO 3: differentiate the loss with respect to self.trainable_variables and apply the
+        #         gradients with self.optimizer.
+        # TODO 4: update the metrics: the "loss" tracker with the loss, weighted by the number of
+        #         samples in the batch; every other metric with y, y_pred and sample_weight.
+        # TODO 5: return a dict from each metric's name to its result().
         x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
         with tf.GradientTape() as grad_tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
         trainable = self.trainable_variables
         self.optimizer.apply_gradients(zip(grad_tape.gradient(loss, trainable), trainable))
+        batch_size = tf.shape(tf.nest.flatten(x)[0])[0]
         for metric in self.metrics:
             if metric.name == "loss":
-                metric.update_state(loss)
+                metric.update_state(loss, sample_weight=batch_size)
             else:
                 metric.update_state(y, y_pred, sample_weight=sample_weight)
         return {m.name: m.result() for m in self.metrics}
 
 
 if __name__ == "__main__":
-    inputs = keras.Input((6,), name="features")
-    h = LinearLayer(16, activation="relu", name="stem")(inputs)
-    h = ResidualBlock(16, name="block_same_width")(h)
-    h = ResidualBlock(8, name="block_projected")(h)
-    logits = LinearLayer(3, name="logits")(h)
-    net = keras.Model(inputs=inputs, outputs=logits, name="custom_net")
-    net.summary()
+    import tempfile
+    from IPython.display import Image, display
 
-    try:
-        import pydot  # noqa: F401  (plot_model needs pydot and the Graphviz 'dot' program)
-        keras.utils.plot_model(net, to_file="custom_net.png", show_shapes=True)
-        print("plot_model wrote custom_net.png")
-    except ImportError:
-        print("pydot/graphviz are not installed: drawing the layer stack with matplotlib instead")
-
-    layers = net.layers
-    boxes = {i: (0, len(layers) - 1 - i,
-                 f"{layer.name}: {type(layer).__name__}  ->  {tuple(layer.output.shape)}")
-             for i, layer in enumerate(layers)}
-    arrows = [(i, i + 1, "") for i in range(len(layers) - 1)]
-    fig, ax = plt.subplots(figsize=(6, 3.8))
-    draw_blocks(ax, boxes, arrows, "custom_net (functional model)")
-    plt.show()
+    with needs("LinearLayer", "ResidualBlock"):
+        inputs = keras.Input((6,), name="features")
+        h = LinearLayer(16, activation="relu", name="stem")(inputs)
+        h = ResidualBlock(16, name="block_same_width")(h)
+        h = ResidualBlock(8, name="block_projected")(h)
+        logits = LinearLayer(3, name="logits")(h)
+        net = keras.Model(inputs=inputs, outputs=logits, name="custom_net")
+        net.summary()
+        picture = os.path.join(tempfile.mkdtemp(), "custom_net.png")
+        keras.utils.plot_model(net, to_file=picture, show_shapes=True, show_layer_names=True, dpi=60)
+        display(Image(filename=picture))
 
 
 if __name__ == "__main__":
-    mlp = MLPModel([16, 8], num_classes=3, dropout=0.2, name="mlp")
-    mlp(np.zeros((1, 6), dtype="float32"))   # one call builds a subclassed model
-    mlp.summary()
+    with needs("MLPModel"):
+        mlp = MLPModel([16, 8], num_classes=3, dropout=0.2, name="mlp")
+        mlp(np.zeros((1, 6), dtype="float32"))   # one call builds a subclassed model
+        mlp.summary()
 
     def make(cls):
         keras.utils.set_random_seed(1)
@@ -328,10 +388,13 @@ if __name__ == "__main__":
         model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse", metrics=["mae"])
         return model
 
-    curves = {cls.__name__: make(cls).fit(x_demo, y_demo, epochs=15, batch_size=16, shuffle=False,
-                                          verbose=0).history for cls in (keras.Model, CustomFitModel)}
-    fig, ax = plt.subplots(figsize=(5, 3))
-    for (label, hist), style in zip(curves.items(), ("-", "--")):
-        ax.plot(hist["loss"], style, label=f"{label}: loss")
-    ax.set_xlabel("epoch"); ax.set_ylabel("training loss (MSE)"); ax.legend(); ax.set_yscale("log")
-    plt.show()
+    with needs("CustomFitModel"):
+        curves = {}
+        for cls in (CustomFitModel, keras.Model):          # yours first: a stub stops before any training
+            curves[cls.__name__] = make(cls).fit(x_demo, y_demo, epochs=15, batch_size=24, shuffle=False,
+                                                 verbose=0).history
+        fig, ax = plt.subplots(figsize=(5, 3))
+        for label, style in (("Model", "-"), ("CustomFitModel", "--")):
+            ax.plot(curves[label]["loss"], style, label=f"{label}: loss")
+        ax.set_xlabel("epoch"); ax.set_ylabel("training loss (MSE)"); ax.legend(); ax.set_yscale("log")
+        plt.show()

@@ -14,6 +14,36 @@ from torch import nn
 
 torch.manual_seed(0)
 print("torch", torch.__version__, "| CUDA available:", torch.cuda.is_available())
+if __name__ == "__main__":
+    torch.set_num_threads(1)   # the examples are tiny: one thread is enough, and never waits for a busy second core
+
+
+if __name__ == "__main__":      # a drawing: the PyTorch notebooks and what each builds on
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyBboxPatch
+
+    boxes = {"07": (0, 1, "07 tensors\n& autograd"), "08": (3, 1, "08 training\nloop"),
+             "09": (6, 1, "09 transfer\nlearning"), "10": (9, 1, "10 deployment\n(export, ONNX)"),
+             "11": (3, -1, "11 distributed\n(DDP)"), "12": (6, -1, "12 memory\n(AMP, checkpoints)"),
+             "13": (9, -1, "13 ecosystem\n(Lightning, Optuna)")}
+    arrows = [("07", "08"), ("08", "09"), ("09", "10"), ("08", "11"), ("08", "12"), ("08", "13")]
+    fig, ax = plt.subplots(figsize=(10, 3.4))
+    for key, (x, y, label) in boxes.items():
+        main = y > 0
+        ax.add_patch(FancyBboxPatch((x - 1.1, y - 0.45), 2.2, 0.9, boxstyle="round,pad=0.05",
+                                    fc="#dbe9f6" if main else "#fdebd0", ec="black"))
+        ax.text(x, y, label, ha="center", va="center", fontsize=10)
+    for a, b in arrows:
+        (x0, y0, _), (x1, y1, _) = boxes[a], boxes[b]
+        start = (x0 + 1.15, y0) if y0 == y1 else (x0, y0 - 0.5)
+        end = (x1 - 1.15, y1) if y0 == y1 else (x1 - 1.15, y1 + 0.2)
+        ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "->", "lw": 1.5})
+    ax.text(4.5, 1.75, "the main path: from tensors to a deployed model", ha="center", fontsize=10)
+    ax.text(6.0, -1.75, "branches once you can train: scale out, save memory, automate", ha="center", fontsize=10)
+    ax.set_xlim(-1.5, 10.5)
+    ax.set_ylim(-2.1, 2.1)
+    ax.axis("off")
+    plt.show()
 
 
 x = torch.tensor(3.0, requires_grad=True)
@@ -156,6 +186,35 @@ def to_patches(img, p):
     x = img.reshape(c, h // p, p, w // p, p)          # (C, rows, p, cols, p)
     x = x.permute(1, 3, 0, 2, 4)                      # (rows, cols, C, p, p)
     return x.reshape((h // p) * (w // p), c * p * p)
+
+
+if __name__ == "__main__":      # a drawing: the graph autograd records for y = tanh(w*x + b)
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyBboxPatch
+
+    nodes = {"w": (0, 2.2, "w\nleaf (requires grad)"), "x": (0, 1.1, "x\ndata"), "b": (0, 0, "b\nleaf (requires grad)"),
+             "mul": (3.2, 1.65, "w * x\nMulBackward0"), "add": (6.4, 1.1, "+ b\nAddBackward0"),
+             "tanh": (9.4, 1.1, "tanh\nTanhBackward0"), "y": (12, 1.1, "y")}
+    fig, ax = plt.subplots(figsize=(11, 3.8))
+    for key, (cx, cy, label) in nodes.items():
+        color = "#d5f5e3" if key in ("w", "b") else ("#eeeeee" if key == "x" else "#dbe9f6")
+        ax.add_patch(FancyBboxPatch((cx - 1.1, cy - 0.32), 2.2, 0.64, boxstyle="round,pad=0.05", fc=color, ec="black"))
+        ax.text(cx, cy, label, ha="center", va="center", fontsize=9)
+    for a, b in [("w", "mul"), ("x", "mul"), ("mul", "add"), ("b", "add"), ("add", "tanh"), ("tanh", "y")]:
+        (x0, y0, _), (x1, y1, _) = nodes[a], nodes[b]
+        ax.annotate("", xy=(x1 - 1.15, y1), xytext=(x0 + 1.15, y0), arrowprops={"arrowstyle": "->", "lw": 1.4})
+    for a, b in [("y", "tanh"), ("tanh", "add"), ("add", "mul"), ("mul", "w"), ("add", "b")]:
+        (x0, y0, _), (x1, y1, _) = nodes[a], nodes[b]
+        ax.annotate("", xy=(x1 + 0.3, y1 - 0.4), xytext=(x0 - 0.3, y0 - 0.4),
+                    arrowprops={"arrowstyle": "->", "lw": 1.2, "ls": "--", "color": "tab:red",
+                                "connectionstyle": "arc3,rad=-0.25"})
+    ax.text(6.2, 2.85, "forward pass: values (black)        y.backward(): gradients (red, dashed)", ha="center")
+    ax.text(8.5, -0.35, "backward ends in AccumulateGrad nodes:\nw.grad and b.grad are filled, x (data) gets none",
+            ha="center", fontsize=9, color="tab:red")
+    ax.set_xlim(-1.4, 13.3)
+    ax.set_ylim(-0.9, 3.1)
+    ax.axis("off")
+    plt.show()
 
 
 w = torch.tensor(0.5, requires_grad=True)
@@ -319,19 +378,45 @@ print("gradcheck Cube:", torch.autograd.gradcheck(Cube.apply, (xs,)))
 print("gradcheck WrongCube:", torch.autograd.gradcheck(WrongCube.apply, (xs,), raise_exception=False))
 
 
+xs = torch.tensor([1e1, 1e3, 1e5, 1e7, 1e9], dtype=torch.float64)
+direct = torch.sqrt(xs * xs + 1) - xs                 # subtracts two nearly equal numbers
+stable = 1 / (torch.sqrt(xs * xs + 1) + xs)           # the same value, only additions
+for x, d, s in zip(xs.tolist(), direct.tolist(), stable.tolist()):
+    print(f"x = {x:7.0e}   direct {d:.10e}   stable {s:.10e}   relative error {abs(d - s) / s:.1e}")
+
+
+if __name__ == "__main__":      # relative error of the direct and the stable form over 10 decades
+    import matplotlib.pyplot as plt
+
+    grid = torch.logspace(0, 10, 400, dtype=torch.float64)
+    exact = 1 / (torch.sqrt(grid * grid + 1) + grid)
+    error = ((torch.sqrt(grid * grid + 1) - grid) - exact).abs() / exact
+    plt.figure(figsize=(7, 3.5))
+    plt.loglog(grid, error.clamp(min=1e-17), label="direct: sqrt(x² + 1) − x")
+    plt.loglog(grid, torch.full_like(grid, 1e-16), "--", label="stable: 1 / (sqrt(x² + 1) + x), about 1e-16")
+    plt.xlabel("x")
+    plt.ylabel("relative error (float64)")
+    plt.title("Catastrophic cancellation")
+    plt.legend()
+    plt.show()
+
+
 class SquarePlus(torch.autograd.Function):
-    """squareplus(x) = (x + sqrt(x*x + 4)) / 2, with a hand-written backward."""
+    """squareplus(x) = (x + sqrt(x*x + 4)) / 2, with a hand-written backward; accurate for large |x|."""
 
     @staticmethod
     def forward(ctx, x):
         root = torch.sqrt(x * x + 4)
-        ctx.save_for_backward(x, root)
-        return (x + root) / 2
+        # x >= 0: only additions; x < 0: the conjugate form 2 / (root - x), again only additions
+        out = torch.where(x >= 0, (x + root) / 2, 2 / (root - x))
+        ctx.save_for_backward(out, root)
+        return out
 
     @staticmethod
     def backward(ctx, grad_output):
-        x, root = ctx.saved_tensors
-        return grad_output * (1 + x / root) / 2
+        out, root = ctx.saved_tensors
+        # d/dx = (1 + x / root) / 2 = (x + root) / (2 * root) = out / root: no cancellation
+        return grad_output * out / root
 
 
 class SquarePlusLayer(nn.Module):
@@ -342,22 +427,35 @@ class SquarePlusLayer(nn.Module):
 
 
 if __name__ == "__main__":
-    device = best_device()
-    torch.manual_seed(0)
-    xs = torch.linspace(-3, 3, 200, device=device).unsqueeze(1)
-    ys = xs**2 / 3 - 1
-    model = nn.Sequential(nn.Linear(1, 32), SquarePlusLayer(), nn.Dropout(0.05), nn.Linear(32, 1)).to(device)
-    print("input batch:", tensor_summary(xs))
-    print("SquarePlus slope at 0:", grad_of(lambda v: SquarePlus.apply(v).sum(), torch.zeros(1, requires_grad=True)).item())
-    print("an 8x8 image in 4x4 patches:", tuple(to_patches(torch.rand(3, 8, 8), 4).shape))
+    import matplotlib.pyplot as plt
 
-    for step in range(501):
-        loss = F.mse_loss(model(xs), ys)
-        manual_sgd_step(model, loss, lr=0.05)
-        if step % 100 == 0:
-            print(f"step {step:3d}  loss {loss.item():.4f}")
+    with needs("best_device", "tensor_summary", "to_patches", "grad_of", "SquarePlus", "manual_sgd_step",
+               "freeze", "predict"):
+        device = best_device()
+        torch.manual_seed(0)
+        xs = torch.linspace(-3, 3, 200, device=device).unsqueeze(1)
+        ys = xs**2 / 3 - 1
+        model = nn.Sequential(nn.Linear(1, 32), SquarePlusLayer(), nn.Dropout(0.05), nn.Linear(32, 1)).to(device)
+        print("input batch:", tensor_summary(xs))
+        print("an 8x8 image in 4x4 patches:", tuple(to_patches(torch.rand(3, 8, 8), 4).shape))
+        print("SquarePlus slope at 0:", grad_of(lambda v: SquarePlus.apply(v).sum(), torch.zeros(1, requires_grad=True)).item())
+        before = predict(model, xs)
 
-    freeze(model, ["0."])                  # e.g. to fine-tune only the last layer from here on
-    print("frozen:", [n for n, p in model.named_parameters() if not p.requires_grad])
-    fitted = predict(model, xs)
-    print("final loss (eval mode):", F.mse_loss(fitted, ys).item(), "| model still training:", model.training)
+        for step in range(501):
+            loss = F.mse_loss(model(xs), ys)
+            manual_sgd_step(model, loss, lr=0.05)
+            if step % 100 == 0:
+                print(f"step {step:3d}  loss {loss.item():.4f}")
+
+        freeze(model, ["0."])                  # e.g. to fine-tune only the last layer from here on
+        print("frozen:", [n for n, p in model.named_parameters() if not p.requires_grad])
+        fitted = predict(model, xs)
+        print(f"final loss (eval mode): {F.mse_loss(fitted, ys).item():.4f} | model still training: {model.training}")
+
+        plt.figure(figsize=(6, 3.5))
+        plt.plot(xs.cpu(), ys.cpu(), "k--", label="target x²/3 − 1")
+        plt.plot(xs.cpu(), before.cpu(), label="before training")
+        plt.plot(xs.cpu(), fitted.cpu(), label="after 500 manual SGD steps")
+        plt.legend()
+        plt.title("A SquarePlus network fitted with manual_sgd_step")
+        plt.show()

@@ -1,12 +1,16 @@
 """Hidden tests of train_step: the loss before the update, one SGD step on the trainable
-weights, non-trainable variables untouched."""
+weights, non-trainable variables untouched.
+
+The model is x -> FixedScale (a variable created non-trainable) -> a frozen Dense (a layer set
+trainable=False after it was built, whose variables a tape still watches) -> a trainable Dense,
+so a step over model.weights or model.variables moves the frozen kernel."""
 import numpy as np
 
 from dlcourse.grading import close, expect, graded, probe
 
 
 @probe
-def probe_train_step(mod, x, y, kernel, bias, scale, lr, loss_kind):
+def probe_train_step(mod, x, y, frozen_kernel, frozen_bias, kernel, bias, scale, lr, loss_kind):
     class FixedScale(keras.layers.Layer):
         # multiplies its inputs by a non-trainable scalar
         def __init__(self, value, **kwargs):
@@ -20,8 +24,10 @@ def probe_train_step(mod, x, y, kernel, bias, scale, lr, loss_kind):
         def call(self, inputs):
             return inputs * self.s
 
-    fixed, dense = FixedScale(scale), keras.layers.Dense(kernel.shape[1])
-    model = keras.Sequential([keras.Input((kernel.shape[0],)), fixed, dense])
+    fixed, frozen, dense = FixedScale(scale), keras.layers.Dense(frozen_kernel.shape[1]), keras.layers.Dense(kernel.shape[1])
+    model = keras.Sequential([keras.Input((frozen_kernel.shape[0],)), fixed, frozen, dense])
+    frozen.set_weights([frozen_kernel, frozen_bias])
+    frozen.trainable = False
     dense.set_weights([kernel, bias])
     if loss_kind == "mse":
         loss_fn = keras.losses.MeanSquaredError()
@@ -30,22 +36,25 @@ def probe_train_step(mod, x, y, kernel, bias, scale, lr, loss_kind):
     out = mod.train_step(model, keras.optimizers.SGD(learning_rate=lr), loss_fn, tf.constant(x), tf.constant(y))
     is_float = isinstance(out, (float, np.floating))
     return {"loss": float(out) if is_float else None, "type": type(out).__name__,
-            "kernel": dense.kernel.numpy(), "bias": dense.bias.numpy(), "s": float(fixed.s.numpy())}
+            "kernel": dense.kernel.numpy(), "bias": dense.bias.numpy(), "s": float(fixed.s.numpy()),
+            "frozen_kernel": frozen.kernel.numpy(), "frozen_bias": frozen.bias.numpy()}
 
 
 def _problem(rng, loss_kind):
-    n, d, c = int(rng.integers(4, 9)), int(rng.integers(2, 6)), int(rng.integers(2, 5))
+    n, d, h, c = int(rng.integers(4, 9)), int(rng.integers(2, 6)), int(rng.integers(2, 6)), int(rng.integers(2, 5))
     x = rng.standard_normal((n, d)).astype("float32")
-    kernel = rng.normal(0, 0.5, (d, c)).astype("float32")
+    frozen_kernel = rng.normal(0, 0.7, (d, h)).astype("float32")
+    frozen_bias = rng.normal(0, 0.3, h).astype("float32")
+    kernel = rng.normal(0, 0.5, (h, c)).astype("float32")
     bias = rng.normal(0, 0.5, c).astype("float32")
     scale, lr = float(rng.uniform(0.5, 1.5)), float(rng.uniform(0.05, 0.3))
     y = (rng.standard_normal((n, c)) if loss_kind == "mse" else rng.integers(0, c, n)).astype("float32")
-    return x, y, kernel, bias, scale, lr
+    return x, y, frozen_kernel, frozen_bias, kernel, bias, scale, lr
 
 
-def _expected(x, y, kernel, bias, scale, lr, loss_kind):
-    """Loss before the step and the weights after one SGD step, by hand in NumPy."""
-    z = scale * x.astype(np.float64)
+def _expected(x, y, frozen_kernel, frozen_bias, kernel, bias, scale, lr, loss_kind):
+    """Loss before the step and the trainable weights after one SGD step, by hand in NumPy."""
+    z = (np.float32(scale) * x.astype(np.float64)) @ frozen_kernel + frozen_bias
     pred = z @ kernel + bias
     if loss_kind == "mse":
         loss = np.mean((pred - y) ** 2)
@@ -81,10 +90,20 @@ def test_train_step_applies_one_sgd_step_to_trainable_weights(sub, rng):
                              "of loss_fn(y, model(x)) gives", rtol=1e-4, atol=1e-5)
 
 
-@graded("train_step", points=1)
+@graded("train_step", points=2)
 def test_train_step_leaves_non_trainable_variables_alone(sub, rng):
     kind = "mse" if rng.random() < 0.5 else "crossentropy"
     problem = _problem(rng, kind)
     got = sub.run(probe_train_step, *problem, kind)
-    close(got["s"], np.float32(problem[4]), "train_step changed a non-trainable variable of the model: "
-                                            "update model.trainable_variables only", rtol=0, atol=1e-7)
+    _, kernel, bias = _expected(*problem, kind)
+    close(got["kernel"], kernel, "train_step should take one optimizer step on the model's trainable weights",
+          rtol=1e-4, atol=1e-5)
+    close(got["bias"], bias, "train_step should take one optimizer step on the model's trainable weights",
+          rtol=1e-4, atol=1e-5)
+    x, y, frozen_kernel, frozen_bias, _, _, scale, _ = problem
+    close(got["s"], np.float32(scale), "train_step changed a non-trainable variable of the model: "
+                                       "update model.trainable_variables only", rtol=0, atol=1e-7)
+    close(got["frozen_kernel"], frozen_kernel, "train_step changed the weights of a frozen layer "
+          "(trainable=False): differentiate and update model.trainable_variables only", rtol=0, atol=1e-7)
+    close(got["frozen_bias"], frozen_bias, "train_step changed the weights of a frozen layer "
+          "(trainable=False): differentiate and update model.trainable_variables only", rtol=0, atol=1e-7)

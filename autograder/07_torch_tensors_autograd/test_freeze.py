@@ -12,7 +12,16 @@ STARTS = ["encoder", "encoder.", "encoder.0", "encoder.2.w", "encoder_", "enc", 
 INSIDE = ["weight", "bias", "0", "2.weight", "coder", "extra", "0.bias", "ead", "cale"]
 
 
-@probe
+def requires_grad(t):
+    """t.requires_grad read through torch's own C descriptor (a property patched onto torch.Tensor cannot fake it)."""
+    for klass in t.__class__.__mro__:
+        found = klass.__dict__.get("requires_grad")
+        if found is not None and found.__class__.__name__ == "getset_descriptor":
+            return found.__get__(t) is True
+    return None
+
+
+@probe(uses=[requires_grad])
 def probe_freeze(mod, prefixes):
     from torch import nn
 
@@ -27,7 +36,7 @@ def probe_freeze(mod, prefixes):
 
     net = Net()
     mod.freeze(net, list(prefixes))
-    return {name: bool(param.requires_grad) for name, param in net.named_parameters()}
+    return {name: requires_grad(param) for name, param in net.named_parameters()}
 
 
 def frozen_by(prefixes):
@@ -35,10 +44,18 @@ def frozen_by(prefixes):
 
 
 def check(sub, prefixes):
+    """freeze's result on one list of prefixes, compared both ways: frozen where a prefix starts the name, and
+    trainable everywhere else (freezing everything, or nothing, earns nothing)."""
     got = sub.run(probe_freeze, prefixes)
     expect(sorted(got) == sorted(NAMES), "after freeze the module's parameters are not the same ones: "
                                          "freeze should only change requires_grad")
-    return got, frozen_by(prefixes)
+    want = frozen_by(prefixes)
+    missed = [n for n in NAMES if want[n] is False and got[n] is not False]
+    expect(not missed, "freeze left trainable a parameter whose name starts with one of the prefixes "
+                       "(prefixes are plain string prefixes of the full dotted name, partial words too)")
+    extra = [n for n in NAMES if want[n] is True and got[n] is not True]
+    expect(not extra, "freeze froze a parameter whose name does not START with any of the prefixes "
+                      "(a prefix found elsewhere in the name, or an empty list of prefixes, freezes nothing)")
 
 
 @graded("freeze", points=2)
@@ -50,20 +67,15 @@ def test_freeze_prefixed_parameters_frozen(sub, rng):
         partial = ["enc", "dec", "decoder.0.bias"] if round_ == 0 else \
             ["encoder.0", "encoder.2.w", "enc", "dec", "head.b", "sca", "decoder.0.bias"]
         prefixes.append(str(rng.choice(partial)))
-        got, want = check(sub, prefixes)
-        missed = [n for n in NAMES if not want[n] and got[n]]
-        expect(not missed, "freeze left trainable a parameter whose name starts with one of the prefixes "
-                           "(prefixes are plain string prefixes of the full dotted name, partial words too)")
+        check(sub, prefixes)
 
 
 @graded("freeze", points=1)
 def test_freeze_other_parameters_stay_trainable(sub, rng):
-    rounds = [[], [str(p) for p in rng.choice(INSIDE, size=2, replace=False)]]   # nothing starts with these
-    for _ in range(3):
+    rounds = []
+    for _ in range(3):                   # first the rounds that freeze something: doing nothing earns nothing
         inside = [str(p) for p in rng.choice(INSIDE, size=2, replace=False)]
         rounds.append(inside + [str(rng.choice(STARTS))])
+    rounds += [[], [str(p) for p in rng.choice(INSIDE, size=2, replace=False)]]   # nothing starts with these
     for prefixes in rounds:
-        got, want = check(sub, prefixes)
-        extra = [n for n in NAMES if want[n] and not got[n]]
-        expect(not extra, "freeze froze a parameter whose name does not START with any of the prefixes "
-                          "(a prefix found elsewhere in the name, or an empty list of prefixes, freezes nothing)")
+        check(sub, prefixes)

@@ -6,25 +6,35 @@ from torch import nn
 from dlcourse.grading import close, expect, graded, probe
 
 
-@probe
+def requires_grad(t):
+    """t.requires_grad read through torch's own C descriptor (a property patched onto torch.Tensor cannot fake it)."""
+    for klass in t.__class__.__mro__:
+        found = klass.__dict__.get("requires_grad")
+        if found is not None and found.__class__.__name__ == "getset_descriptor":
+            return found.__get__(t) is True
+    return None
+
+
+@probe(uses=[requires_grad])
 def probe_sgd(mod, state, batches, lr):
-    # Rebuild the grader's network from its weights, take one manual step per batch.
+    # Rebuild the grader's network from its weights, take one manual step per batch; after each step
+    # report the weights, the gradients left behind and whether each parameter is still the same leaf.
     from torch import nn
 
     d, h = state["0.weight"].shape[1], state["0.weight"].shape[0]
     net = nn.Sequential(nn.Linear(d, h), nn.Tanh(), nn.Linear(h, 1))
     net.load_state_dict({name: torch.tensor(value) for name, value in state.items()})
-    before = list(net.parameters())
+    before = [p for p in net.parameters()]
     after_each = []
     for x, y in batches:
         loss = ((net(torch.tensor(x)) - torch.tensor(y)) ** 2).mean()
         mod.manual_sgd_step(net, loss, lr)
-        params = list(net.parameters())
+        named = [(name, p) for name, p in net.named_parameters()]
         after_each.append({
-            "weights": {name: p.detach().numpy().copy() for name, p in net.named_parameters()},
-            "grads_cleared": all(p.grad is None or not bool(p.grad.any()) for p in params),
-            "leaves": all(p.is_leaf and p.requires_grad for p in params),
-            "same_objects": len(params) == len(before) and all(a is b for a, b in zip(params, before)),
+            "weights": {name: p.detach().double().numpy().copy() for name, p in named},
+            "grads": {name: None if p.grad is None else p.grad.detach().double().numpy().copy() for name, p in named},
+            "leaves": [[p.is_leaf is True, requires_grad(p)] for _, p in named],
+            "same_objects": [[a is b for a, b in zip([p for _, p in named], before)], len(named) == len(before)],
         })
     return after_each
 
@@ -84,20 +94,33 @@ def test_manual_sgd_step_repeated_steps_match_sgd(sub, rng):
                 "only the gradient of its own loss")
 
 
+def steps_match_sgd(got, want):
+    """Every step's weights equal torch.optim.SGD's: the function must work before what it leaves behind counts."""
+    expect(len(got) == len(want), "manual_sgd_step could not be checked over several steps")
+    for step in range(len(want)):
+        compare(got[step]["weights"], want[step], "the weights differ from torch.optim.SGD's (p <- p - lr * p.grad)")
+
+
 @graded("manual_sgd_step", points=1)
 def test_manual_sgd_step_clears_gradients(sub, rng):
     state, batches, lr = random_case(rng, 2)
     got = sub.run(probe_sgd, state, batches, lr)
-    expect(all(step["grads_cleared"] for step in got),
-           "after manual_sgd_step the parameters still hold gradients; clear them (None or zero) after the update")
+    steps_match_sgd(got, sgd_reference(state, batches, lr))
+    for step in got:
+        left = [g for g in step["grads"].values() if g is not None and not (isinstance(g, np.ndarray) and not g.any())]
+        expect(not left, "after manual_sgd_step the parameters still hold gradients; clear them (None or zero) "
+                         "after the update")
 
 
 @graded("manual_sgd_step", points=1)
 def test_manual_sgd_step_parameters_stay_leaves(sub, rng):
     state, batches, lr = random_case(rng, 2)
     got = sub.run(probe_sgd, state, batches, lr)
-    expect(all(step["leaves"] for step in got),
-           "after manual_sgd_step a parameter is no longer a leaf tensor that requires grad; "
-           "update the parameters in place under torch.no_grad()")
-    expect(all(step["same_objects"] for step in got),
-           "manual_sgd_step replaced the model's parameters with new objects; update the existing ones in place")
+    steps_match_sgd(got, sgd_reference(state, batches, lr))
+    for step in got:
+        expect(all(flags == [True, True] for flags in step["leaves"]),
+               "after manual_sgd_step a parameter is no longer a leaf tensor that requires grad; "
+               "update the parameters in place under torch.no_grad()")
+        same, count = step["same_objects"]
+        expect(count is True and all(flag is True for flag in same),
+               "manual_sgd_step replaced the model's parameters with new objects; update the existing ones in place")

@@ -6,34 +6,44 @@ from torch import nn
 from dlcourse.grading import close, expect, graded, probe
 
 
-@probe
-def probe_predict(mod, state, x, modes):
-    # A network with dropout and batch norm and a spy that records how it is called.
+def requires_grad(t):
+    """t.requires_grad read through torch's own C descriptor (a property patched onto torch.Tensor cannot fake it)."""
+    for klass in t.__class__.__mro__:
+        found = klass.__dict__.get("requires_grad")
+        if found is not None and found.__class__.__name__ == "getset_descriptor":
+            return found.__get__(t) is True
+    return None
+
+
+@probe(uses=[requires_grad])
+def probe_predict(mod, state, x, modes, tag):
+    # A network with dropout and batch norm and a spy layer that notes, for every forward pass, its own mode and
+    # whether its input carries a graph (autograd recording). `tag` is a fresh random name per run for the spy's
+    # class and its record, so nothing of it can be found by a fixed name.
     from torch import nn
 
-    class Spy(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.seen = []
+    def spy_init(self):
+        nn.Module.__init__(self)
+        setattr(self, tag, [])
 
-        def forward(self, v):
-            self.seen.append([bool(self.training), bool(torch.is_grad_enabled())])
-            return v
+    def spy_forward(self, v):
+        getattr(self, tag).append([self.training is True, requires_grad(v)])
+        return v
 
+    Spy = type(tag.capitalize(), (nn.Module,), {"__init__": spy_init, "forward": spy_forward})
     d, h = state["0.weight"].shape[1], state["0.weight"].shape[0]
     k = state["5.weight"].shape[0]
     net = nn.Sequential(nn.Linear(d, h), nn.BatchNorm1d(h), nn.ReLU(), Spy(), nn.Dropout(0.5), nn.Linear(h, k))
     net.load_state_dict({name: torch.tensor(value) for name, value in state.items()})
     for module, mode in zip(net.modules(), modes):
-        module.training = bool(mode)
-    out = mod.predict(net, torch.tensor(x))
-    out = torch.as_tensor(out)
-    return {"out": out.detach().numpy().copy(), "requires_grad": bool(out.requires_grad),
-            "has_grad_fn": out.grad_fn is not None, "seen": net[3].seen,
-            "modes_after": [bool(m.training) for m in net.modules()],
-            "grad_enabled_after": bool(torch.is_grad_enabled()),
-            "running_mean": net[1].running_mean.numpy().copy(),
-            "param_grads_none": all(p.grad is None for p in net.parameters())}
+        module.training = mode is True
+    out = torch.as_tensor(mod.predict(net, torch.tensor(x)))
+    probe_after = net[0].weight * 1.0                      # carries a graph only if recording is back on
+    return {"out": out.detach().double().numpy().copy(), "graph": [requires_grad(out), out.grad_fn is not None],
+            "seen": getattr(net[3], tag), "modes_after": [m.training is True for m in net.modules()],
+            "recording_after": requires_grad(probe_after),
+            "running_mean": net[1].running_mean.detach().double().numpy().copy(),
+            "param_grads": [p.grad is None for p in net.parameters()]}
 
 
 def random_case(rng):
@@ -66,14 +76,23 @@ def eval_output(state, x):
 N_MODULES = 7   # the Sequential and its six layers
 
 
+def tag(rng):
+    """A fresh name for the probe's spy, per run."""
+    return "".join(rng.choice(list("abcdefghijklmnopqrstuvwxyz"), size=12))
+
+
+def output_right(got, state, x):
+    close(got["out"], eval_output(state, x), "predict's output differs from the model's output in eval mode "
+          "(dropout must be off and batch norm must use its running statistics)", rtol=1e-4, atol=1e-5)
+
+
 @graded("predict", points=1)
 def test_predict_matches_eval_mode(sub, rng):
     for _ in range(2):
         state, x = random_case(rng)
-        got = sub.run(probe_predict, state, x, [True] * N_MODULES)
-        close(got["out"], eval_output(state, x), "predict's output differs from the model's output in eval mode "
-              "(dropout must be off and batch norm must use its running statistics)", rtol=1e-4, atol=1e-5)
-        expect(all(not training for training, _ in got["seen"]),
+        got = sub.run(probe_predict, state, x, [True] * N_MODULES, tag(rng))
+        output_right(got, state, x)
+        expect(len(got["seen"]) > 0 and all(training is False for training, _ in got["seen"]),
                "during predict's forward pass some layers were still in training mode")
         close(got["running_mean"], state["1.running_mean"],
               "predict changed batch norm's running statistics: the forward pass ran in training mode", rtol=0, atol=0)
@@ -90,7 +109,8 @@ def test_predict_restores_previous_modes(sub, rng):
     configurations[-1][2] = False                     # a batch norm kept in eval mode inside a training model
     for modes in configurations:
         state, x = random_case(rng)
-        got = sub.run(probe_predict, state, x, modes)
+        got = sub.run(probe_predict, state, x, modes, tag(rng))
+        output_right(got, state, x)                   # leaving the modes alone earns nothing by itself
         if len(set(modes)) == 1:
             what = "a model entirely in " + ("train" if modes[0] else "eval") + " mode"
         else:
@@ -103,11 +123,13 @@ def test_predict_restores_previous_modes(sub, rng):
 @graded("predict", points=1)
 def test_predict_runs_without_autograd(sub, rng):
     state, x = random_case(rng)
-    got = sub.run(probe_predict, state, x, [True] * N_MODULES)
-    expect(all(not grad_enabled for _, grad_enabled in got["seen"]),
+    got = sub.run(probe_predict, state, x, [True] * N_MODULES, tag(rng))
+    output_right(got, state, x)                       # computing nothing earns nothing
+    expect(len(got["seen"]) > 0, "predict never ran the model")
+    expect(all(recording is False for _, recording in got["seen"]),
            "predict ran the model with gradient recording on: use torch.no_grad()")
-    expect(not got["requires_grad"] and not got["has_grad_fn"],
+    expect(got["graph"] == [False, False],
            "predict's output is part of an autograd graph (it requires grad); compute it under torch.no_grad()")
-    expect(got["grad_enabled_after"], "after predict, gradient recording is still off: it must be back on "
-                                      "(use torch.no_grad() as a with block)")
-    expect(got["param_grads_none"], "predict left gradients on the model's parameters")
+    expect(got["recording_after"] is True, "after predict, gradient recording is still off: it must be back on "
+                                           "(use torch.no_grad() as a with block)")
+    expect(all(flag is True for flag in got["param_grads"]), "predict left gradients on the model's parameters")

@@ -64,7 +64,7 @@ def random_shape(rng):
 
 
 def well_formed(got, what):
-    expect(got["kind"] == "dict", f"tensor_summary should return a dict, got a {got['kind']} ({what})")
+    expect(got["kind"] == "dict", f"tensor_summary should return a plain dict ({what})")
     missing = [k for k in KEYS if k not in got["keys"]]
     expect(not missing, f"tensor_summary's dict has no key(s) {missing} ({what})")
 
@@ -78,9 +78,9 @@ def test_tensor_summary_shape_and_dtype(sub, rng):
         well_formed(got, what)
         expect(got["shape_is_tuple"], f"'shape' should be a tuple (a torch.Size is fine) ({what})")
         expect(got["shape"] == shape, f"'shape' does not list the tensor's dimensions ({what})")
-        expect(got["dtype"] is not None, f"'dtype' should be a str, got a {got['dtype_type']} ({what})")
+        expect(got["dtype"] is not None, f"'dtype' should be a str ({what})")
         expect(got["dtype"] == dtype,
-               f"'dtype' is {got['dtype']!r} for {what}: give the dtype's name without the 'torch.' prefix")
+               f"'dtype' is wrong for {what}: give the dtype's name without the 'torch.' prefix")
 
 
 @graded("tensor_summary", points=1)
@@ -95,13 +95,13 @@ def test_tensor_summary_device_and_requires_grad(sub, rng):
                 "meta": "a tensor on the 'meta' device"}[case]
         got = sub.run(probe_summary, case, shape, dtype)
         well_formed(got, what)
-        expect(got["device"] is not None, f"'device' should be a str, got a {got['device_type']} ({what})")
+        expect(got["device"] is not None, f"'device' should be a str ({what})")
         expect(got["device"] in (str(t.device), t.device.type),
-               f"'device' is {got['device']!r} for {what}: it should name the tensor's own device")
+               f"'device' is wrong for {what}: it should name the tensor's own device")
         expect(got["requires_grad"] is not None,
-               f"'requires_grad' should be a bool, got a {got['requires_grad_type']} ({what})")
+               f"'requires_grad' should be a bool ({what})")
         expect(got["requires_grad"] == requires_grad,
-               f"'requires_grad' is {got['requires_grad']} for {what}, expected {requires_grad}")
+               f"'requires_grad' is wrong for {what}")
 
 
 @graded("tensor_summary", points=1)
@@ -116,5 +116,5 @@ def test_tensor_summary_contiguity(sub, rng):
         got = sub.run(probe_summary, str(case), shape, "float32")
         well_formed(got, names[case])
         expect(got["contiguous"] is not None,
-               f"'contiguous' should be a bool, got a {got['contiguous_type']} ({names[case]})")
-        expect(got["contiguous"] == want, f"'contiguous' is {got['contiguous']} for {names[case]}, expected {want}")
+               f"'contiguous' should be a bool ({names[case]})")
+        expect(got["contiguous"] == want, f"'contiguous' is wrong for {names[case]}")

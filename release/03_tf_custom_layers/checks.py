@@ -123,6 +123,14 @@ def _(train_step):
                   f"one SGD step (lr 0.1) from zero weights should give kernel [0.7, 1.0] and bias [0.3]; "
                   f"got kernel {kernel.ravel().round(4).tolist()} and bias {bias.round(4).tolist()}")
 
+    frozen = keras.layers.Dense(2, kernel_initializer="ones")
+    model = keras.Sequential([keras.Input((2,)), frozen, keras.layers.Dense(1, kernel_initializer="zeros")])
+    frozen.trainable = False
+    train_step(model, keras.optimizers.SGD(learning_rate=0.1), keras.losses.MeanSquaredError(), x, y)
+    checks.expect(np.allclose(np.asarray(frozen.kernel), 1.0) and np.allclose(np.asarray(frozen.bias), 0.0),
+                  "the weights of a frozen layer (trainable=False) changed: differentiate and update "
+                  "model.trainable_variables only")
+
 
 @checks.of("CustomFitModel")
 def _(CustomFitModel):
@@ -148,3 +156,4 @@ def _(CustomFitModel):
 
 
 check = checks.check
+needs = checks.needs

@@ -142,6 +142,18 @@ def _(SquarePlus):
     xs = torch.linspace(-3, 3, 7, dtype=torch.float64, requires_grad=True)
     checks.expect(torch.autograd.gradcheck(SquarePlus.apply, (xs,), raise_exception=False),
                   "torch.autograd.gradcheck fails: the backward does not match the forward's derivative")
+    far = torch.tensor([-1e8], dtype=torch.float64, requires_grad=True)   # squareplus(-1e8) = 1e-8 (to 16 digits)
+    value = SquarePlus.apply(far)
+    got = value.item()
+    checks.expect(abs(got - 1e-8) <= 1e-6 * 1e-8,
+                  f"SquarePlus.apply(-1e8) should be 1e-08 (relative error under 1e-6), got {got!r}: "
+                  "x + sqrt(x*x + 4) cancels for x << 0, use the conjugate form (Exercise 8)")
+    value.backward()
+    slope = far.grad.item()                                             # the exact slope there is 1e-16
+    checks.expect(abs(slope - 1e-16) <= 1e-6 * 1e-16,
+                  f"the gradient of SquarePlus at -1e8 should be 1e-16 (relative error under 1e-6), got {slope!r}: "
+                  "the derivative cancels in the same way, rewrite it too")
 
 
 check = checks.check
+needs = checks.needs

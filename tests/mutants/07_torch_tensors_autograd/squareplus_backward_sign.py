@@ -8,8 +8,9 @@ import torch
 class SquarePlus(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x):
+        root = torch.sqrt(x * x + 4)
         ctx.save_for_backward(x)
-        return (x + torch.sqrt(x * x + 4)) / 2
+        return torch.where(x >= 0, (x + root) / 2, 2 / (root - x))
 
     @staticmethod
     def backward(ctx, grad_output):

@@ -8,4 +8,5 @@ import torch
 class SquarePlus:
     @staticmethod
     def apply(x):
-        return (x + torch.sqrt(x * x + 4)) / 2
+        root = torch.sqrt(x * x + 4)
+        return torch.where(x >= 0, (x + root) / 2, 2 / (root - x))
