@@ -56,7 +56,8 @@ def submissions(coursedir, assignment: str) -> dict[str, Path]:
     return found
 
 
-def _grade_job(job) -> Result:
+def grade_job(job) -> Result:
+    """One pool job: ``(assignment, path, course root)`` -> its result."""
     assignment, path, root = job
     return grade(assignment, path, course=Course.load(Path(root)))
 
@@ -80,7 +81,7 @@ def autograde(assignment: str, jobs: int = 1, shard: str = "1/1", course: Course
           f"grading {len(todo)} with {jobs} jobs", file=out)
     start = time.perf_counter()
     failures: dict[str, str] = {}
-    with _progress(len(todo), "grading") as bar:
+    with progress(len(todo), "grading") as bar:
         def done(job, result, error):
             student = Path(job[1]).parent.parent.name
             if error:
@@ -88,11 +89,11 @@ def autograde(assignment: str, jobs: int = 1, shard: str = "1/1", course: Course
             else:
                 store.put(student, digests[student], result)
             bar.update()
-        run_all(_grade_job, [(assignment, str(mine[s]), str(course.root)) for s in todo], jobs, done)
+        run_all(grade_job, [(assignment, str(mine[s]), str(course.root)) for s in todo], jobs, done)
     graded_s = time.perf_counter() - start
     pending = [s for s in mine if s not in failures and not store.recorded(s, digests[s])]
     unreadable: dict[str, str] = {}
-    with _progress(len(pending), "gradebook") as bar, warnings.catch_warnings(), one_engine():
+    with progress(len(pending), "gradebook") as bar, warnings.catch_warnings(), one_engine():
         warnings.simplefilter("ignore")  # nbgrader's own SQLAlchemy and nbformat warnings, not the instructor's concern
         for student in pending:
             outcome = api.autograde(assignment, student, force=True, create=True)
@@ -122,7 +123,8 @@ def _summary(results: dict[str, Result], mine: dict, failures: dict[str, str], u
         print(f"{student:{width}s} {result.score:>5g}/{result.max_score:<5g}  {'; '.join(n for n in notes if n)}", file=out)
 
 
-def _progress(total: int, what: str):
+def progress(total: int, what: str):
+    """A progress bar on stderr (none when there is nothing to do)."""
     from tqdm import tqdm
 
     return tqdm(total=total, desc=what, unit="sub", file=sys.stderr, disable=total == 0, leave=True)

@@ -8,12 +8,29 @@ from .errors import CourseError
 
 
 def _grade(args) -> int:
-    from .grade import grade
+    from pathlib import Path
 
     from .bubblewrap import detect_mode
 
-    result = grade(args.assignment, args.submission, seed=args.seed)
-    print(result.to_json() if args.json else result.table() + f"\nsandbox: {detect_mode()}")
+    if len(args.submission) == 1 and not Path(args.submission[0]).is_dir():
+        from .grade import grade
+
+        result = grade(args.assignment, args.submission[0], seed=args.seed)
+        print(result.to_json() if args.json else result.table() + f"\nsandbox: {detect_mode()}")
+        return 0
+    from .lms import grade_download
+
+    results, csv_path, jsonl_path = grade_download(args.assignment, [Path(p) for p in args.submission], jobs=args.jobs,
+                                                   out=args.out)
+    print(f"{len(results)} learners graded (sandbox: {detect_mode()}): {csv_path}, {jsonl_path}")
+    print(f"class report: dlcourse report {args.assignment} --results {csv_path.parent}")
+    return 0
+
+
+def _report(args) -> int:
+    from .class_report import write_report
+
+    print(f"class report: {write_report(args.assignment, results=args.results, out=args.out)}")
     return 0
 
 
@@ -116,12 +133,20 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("assignment")
     c.add_argument("notebook", nargs="?", help="default: <assignment>.ipynb in the current folder")
     c.set_defaults(fn=_check)
-    g = sub.add_parser("grade", help="grade one submission (.ipynb or .py) with the hidden graders, sandboxed")
+    g = sub.add_parser("grade", help="grade one submission (.ipynb or .py) with the hidden graders, sandboxed; "
+                                     "several files or folders (an LMS download): every learner, into a CSV")
     g.add_argument("assignment")
-    g.add_argument("submission")
-    g.add_argument("--json", action="store_true", help="print the result as JSON")
-    g.add_argument("--seed", type=int, help="reproduce a run: the seed printed with its result")
+    g.add_argument("submission", nargs="+")
+    g.add_argument("--json", action="store_true", help="one submission: print the result as JSON")
+    g.add_argument("--seed", type=int, help="one submission: reproduce a run with the seed printed with its result")
+    g.add_argument("--jobs", type=int, default=2, help="a download: grading processes side by side")
+    g.add_argument("-o", "--out", help="a download: where grades.csv and results.jsonl go (default: <a>-grades/ beside it)")
     g.set_defaults(fn=_grade)
+    rp = sub.add_parser("report", help="a class report (one HTML page): totals, questions, common mistakes, problems")
+    rp.add_argument("assignment")
+    rp.add_argument("--results", help="a folder `dlcourse grade` wrote (default: the nbgrader course's results store)")
+    rp.add_argument("-o", "--out", help="the HTML file (default: report.html beside the results)")
+    rp.set_defaults(fn=_report)
     v = sub.add_parser("verify", help="references get full marks, stubs 0, every mutant loses points")
     v.add_argument("assignments", nargs="*", help="default: every assignment")
     v.add_argument("--jobs", type=int, default=1, help="gradings run side by side")

@@ -16,10 +16,12 @@ import sys
 from pathlib import Path
 
 from .autograde import autograde
+from .bubblewrap import detect_mode
 from .build import MARKERS, build, nbgrader_env
+from .class_report import write_report
 from .course import Course
 from .errors import CourseError
-from .bubblewrap import detect_mode
+from .store import result_store
 from .verify import cases
 
 DEFAULT_ASSIGNMENT = "07_torch_tensors_autograd"
@@ -131,7 +133,9 @@ def demo(assignment: str = DEFAULT_ASSIGNMENT, jobs: int = 2, base: Path | None 
     nbgrader.instructor("generate_feedback", assignment, "--force")
     nbgrader.instructor("export", f"--to={base / 'grades.csv'}")
     nbgrader.instructor("export", "--exporter=dlcourse.export.QuestionCsvExport", f"--to={base / 'grades_by_question.csv'}")
+    report = write_report(assignment, results=result_store(base, assignment).folder, out=base / "report.html", course=course)
     print(f"\ngradebook:   {base / 'gradebook.db'}  (formgrader: run nbgrader from {base})"
           f"\nfeedback:    {base / 'feedback'}/<learner>/{assignment}/{assignment}.html"
-          f"\ngrades:      {base / 'grades.csv'}\nby question: {base / 'grades_by_question.csv'}")
+          f"\ngrades:      {base / 'grades.csv'}\nby question: {base / 'grades_by_question.csv'}"
+          f"\nreport:      {report}  (the class at a glance: totals, common mistakes, what needs a look)")
     return code
