@@ -8,6 +8,7 @@ import contextlib
 import io
 import logging
 import os
+import tempfile
 import time
 import warnings
 
@@ -25,7 +26,7 @@ torch.set_num_threads(1)
 warnings.filterwarnings("ignore", message=r".*is deprecated\. Please switch to", category=FutureWarning)
 # torch.compile's first use warns that Triton (GPU kernels) is missing: this course runs on CPUs.
 logging.getLogger("torch.utils.flop_counter").setLevel(logging.ERROR)
-WORK = "artifacts"                 # the files this notebook writes go here
+WORK = os.path.join(tempfile.gettempdir(), "dlcourse_10_artifacts")   # the files this notebook writes
 os.makedirs(WORK, exist_ok=True)
 print("torch", torch.__version__, "| onnx", onnx.__version__, "| onnxruntime", ort.__version__)
 
@@ -195,7 +196,7 @@ if __name__ == "__main__":
 
     with torch.no_grad():
         print(f"eager                                 {per_call(model64) * 1e6:6.0f} µs per call")
-        for backend in ("eager", "aot_eager", "inductor"):
+        for backend in ("eager", "aot_eager"):
             torch._dynamo.reset()
             compiled = torch.compile(model64, backend=backend, dynamic=True)
             start = time.perf_counter()
