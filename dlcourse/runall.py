@@ -54,7 +54,7 @@ def _kernel_manager(python: str, spec_dir: Path):
     """A kernel manager whose only kernel, ``python3``, is ``python -m ipykernel_launcher``
     (whatever kernelspecs the user has installed elsewhere)."""
     from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
 
     folder = spec_dir / "kernels" / "python3"
     folder.mkdir(parents=True, exist_ok=True)
@@ -63,8 +63,9 @@ def _kernel_manager(python: str, spec_dir: Path):
         "display_name": "Python 3 (course .venv)", "language": "python"}), encoding="utf-8")
     specs = KernelSpecManager(kernel_dirs=[str(spec_dir / "kernels")], ensure_native_kernel=False)
     # ipc: a Unix socket in the run's own folder (no TCP port, no "unencrypted TCP" warning)
-    return KernelManager(kernel_name="python3", kernel_spec_manager=specs, transport="ipc",
-                         ip=str(spec_dir / "kernel"))
+    # async, as nbclient expects: its kernel-alive watch runs while a cell waits for output
+    return AsyncKernelManager(kernel_name="python3", kernel_spec_manager=specs, transport="ipc",
+                              ip=str(spec_dir / "kernel"))
 
 
 def cell_text(cell) -> str:
@@ -90,6 +91,7 @@ def execute(notebook: Path, workdir: Path | None = None, python: str | None = No
     """Execute ``notebook`` top to bottom in a fresh kernel whose cwd is a temporary copy of
     ``workdir`` (default: the notebook's folder); stop at the first cell that raises."""
     import nbformat
+    from jupyter_core.utils import run_sync
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -106,10 +108,12 @@ def execute(notebook: Path, workdir: Path | None = None, python: str | None = No
         km = _kernel_manager(python or sys.executable, Path(tmp) / "spec")
         client = NotebookClient(nb, km=km, timeout=timeout, startup_timeout=120, allow_errors=False,
                                 resources={"metadata": {"path": str(cwd)}})
-        start, error, seconds = time.perf_counter(), None, []
+        start, error, seconds, kernel_log = time.perf_counter(), None, [], None
         code_number = 0
         try:
-            with client.setup_kernel(cwd=str(cwd), env=env):
+            # the kernel's own stdout/stderr (C++ logs, a crash) go to a file, not the terminal
+            kernel_log = open(Path(tmp) / "kernel.log", "wb")  # noqa: SIM115 (closed below)
+            with client.setup_kernel(cwd=str(cwd), env=env, stdout=kernel_log, stderr=kernel_log):
                 for index, cell in enumerate(nb.cells):
                     if cell.cell_type != "code":
                         continue
@@ -124,7 +128,10 @@ def execute(notebook: Path, workdir: Path | None = None, python: str | None = No
                     except CellTimeoutError:
                         error = f"code cell {code_number} (id {cell.get('id', '?')}) ran past {timeout} s"
                     except DeadKernelError:
-                        error = f"code cell {code_number} (id {cell.get('id', '?')}): the kernel died (out of memory?)"
+                        kernel_log.flush()
+                        said = (Path(tmp) / "kernel.log").read_text(errors="replace").strip().splitlines()
+                        error = (f"code cell {code_number} (id {cell.get('id', '?')}): the kernel died"
+                                 + (f" ({_first_line(said[-1])})" if said else " (out of memory?)"))
                     seconds.append((cell.get("id", "?"), time.perf_counter() - began))
                     if error:
                         break
@@ -135,9 +142,11 @@ def execute(notebook: Path, workdir: Path | None = None, python: str | None = No
                 if client.kc is not None:
                     client.kc.stop_channels()
                 if km.has_kernel:
-                    km.shutdown_kernel(now=True)
+                    run_sync(km.shutdown_kernel)(now=True)
             except Exception:  # noqa: BLE001 - a kernel that is already gone is fine
                 pass
+            if kernel_log is not None:
+                kernel_log.close()
         return Run(nb, time.perf_counter() - start, error, seconds)
 
 

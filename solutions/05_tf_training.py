@@ -73,6 +73,32 @@ for step in range(40):
 print("w =", float(w_line[0, 0]), " b =", float(b_line[0]))
 
 
+def keras_trajectory(optimizer, w0, grads):
+    """The weights after each step of a Keras optimizer fed the gradients in turn (float32)."""
+    var = keras.Variable(np.asarray(w0, dtype="float32"))
+    out = []
+    for g in grads:
+        optimizer.apply_gradients([(keras.ops.convert_to_tensor(np.asarray(g, dtype="float32")), var)])
+        out.append(np.array(var.numpy()))
+    return np.stack(out)
+
+
+def adagrad_step(w, g, accumulator, lr, epsilon=1e-7):
+    """One step of Adagrad, Keras 3's form. Returns (w, accumulator)."""
+    accumulator = np.asarray(accumulator) + np.asarray(g) ** 2
+    return (np.asarray(w) - lr * np.asarray(g) / np.sqrt(accumulator + epsilon), accumulator)
+
+
+rng_steps = np.random.default_rng(1)
+grads_demo = rng_steps.standard_normal((20, 3)).astype("float32")
+w, accumulator, ours = np.zeros(3, "float32"), np.full(3, 0.1, "float32"), []
+for g in grads_demo:
+    w, accumulator = adagrad_step(w, g, accumulator, lr=0.1)
+    ours.append(w)
+theirs = keras_trajectory(keras.optimizers.Adagrad(learning_rate=0.1), np.zeros(3), grads_demo)
+print("largest difference over 20 steps:", float(np.max(np.abs(np.stack(ours) - theirs))))
+
+
 def sgd_step(w, g, lr):
     """One step of plain gradient descent. Returns the new state as a tuple: (w,)."""
     w = np.asarray(w)
@@ -139,18 +165,19 @@ def optimizer_paths(start=(-4.0, 1.0), steps=40):
 if __name__ == "__main__":
     import matplotlib.pyplot as plt
 
-    paths = optimizer_paths()
-    g1, g2 = np.meshgrid(np.linspace(-4.5, 1.5, 200), np.linspace(-1.5, 1.5, 200))
-    fig, ax = plt.subplots(figsize=(9, 4.5))
-    ax.contour(g1, g2, 0.5 * (g1 ** 2 + 25 * g2 ** 2), levels=np.geomspace(0.05, 60, 12), colors="#bbb")
-    for name, path in paths.items():
-        ax.plot(path[:, 0], path[:, 1], marker=".", ms=4, lw=1.2, label=f"{name}: J = {valley(path[-1])[0]:.2g}")
-    ax.plot(0, 0, "k*", ms=12)
-    ax.set_xlabel("w1 (flat direction)")
-    ax.set_ylabel("w2 (steep direction)")
-    ax.set_title("40 steps on a narrow valley, from (-4, 1)")
-    ax.legend(fontsize=8, loc="lower right")
-    plt.show()
+    with needs("sgd_step", "momentum_step", "rmsprop_step", "adam_step"):
+        paths = optimizer_paths()
+        g1, g2 = np.meshgrid(np.linspace(-4.5, 1.5, 200), np.linspace(-1.5, 1.5, 200))
+        fig, ax = plt.subplots(figsize=(9, 4.5))
+        ax.contour(g1, g2, 0.5 * (g1 ** 2 + 25 * g2 ** 2), levels=np.geomspace(0.05, 60, 12), colors="#bbb")
+        for name, path in paths.items():
+            ax.plot(path[:, 0], path[:, 1], marker=".", ms=4, lw=1.2, label=f"{name}: J = {valley(path[-1])[0]:.2g}")
+        ax.plot(0, 0, "k*", ms=12)
+        ax.set_xlabel("w1 (flat direction)")
+        ax.set_ylabel("w2 (steep direction)")
+        ax.set_title("40 steps on a narrow valley, from (-4, 1)")
+        ax.legend(fontsize=8, loc="lower right")
+        plt.show()
 
 
 def breast_cancer_split(seed=0):
@@ -248,21 +275,42 @@ def huber(y_true, y_pred, delta=1.0):
 if __name__ == "__main__":
     import matplotlib.pyplot as plt
 
-    e = np.linspace(-3, 3, 301)
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.plot(e, e ** 2, label="squared error")
-    ax.plot(e, np.abs(e), label="absolute error")
-    for d in (0.5, 1.0, 2.0):
-        ax.plot(e, [huber(np.zeros(1), np.array([v]), d) for v in e], ls="--", label=f"Huber, delta = {d}")
-    ax.set_ylim(0, 5)
-    ax.set_xlabel("error  y_pred - y_true")
-    ax.set_title("Regression losses of one error")
-    ax.legend()
-    plt.show()
+    with needs("huber"):
+        e = np.linspace(-3, 3, 301)
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+        ax.plot(e, e ** 2, label="squared error")
+        ax.plot(e, np.abs(e), label="absolute error")
+        for d in (0.5, 1.0, 2.0):
+            ax.plot(e, [huber(np.zeros(1), np.array([v]), d) for v in e], ls="--", label=f"Huber, delta = {d}")
+        ax.set_ylim(0, 5)
+        ax.set_xlabel("error  y_pred - y_true")
+        ax.set_title("Regression losses of one error")
+        ax.legend()
+        plt.show()
+
+
+from sklearn import metrics as skm
+
+y_true_demo = np.array([1, 0, 1, 1, 0, 0, 1, 0])
+y_pred_demo = np.array([1, 0, 0, 1, 1, 0, 1, 0])
+tp = int(np.sum((y_true_demo == 1) & (y_pred_demo == 1)))
+fp = int(np.sum((y_true_demo == 0) & (y_pred_demo == 1)))
+fn = int(np.sum((y_true_demo == 1) & (y_pred_demo == 0)))
+print(f"TP = {tp}, FP = {fp}, FN = {fn}; confusion matrix [[TN, FP], [FN, TP]]:",
+      skm.confusion_matrix(y_true_demo, y_pred_demo).tolist())
+print("precision by hand", tp / (tp + fp), "| scikit-learn", skm.precision_score(y_true_demo, y_pred_demo))
+print("nothing predicted positive: precision", skm.precision_score(y_true_demo, np.zeros(8, int), zero_division=0))
+
+y_reg, p_reg = np.array([3.0, -0.5, 2.0, 7.0]), np.array([2.5, 0.0, 2.0, 8.0])
+print("MAE", skm.mean_absolute_error(y_reg, p_reg), "| R² of the mean as prediction",
+      skm.r2_score(y_reg, np.full(4, y_reg.mean())), "| R² of its negation", round(skm.r2_score(y_reg, -y_reg), 3))
 
 
 def classification_report(y_true, y_pred):
     """Accuracy, precision, recall and F1 of binary labels; 0 where a ratio is undefined."""
+    # TODO 1: flatten both arrays and turn them into booleans.
+    # TODO 2: count the true positives, false positives and false negatives.
+    # TODO 3: the four ratios as floats, with 0 wherever a denominator is 0.
     y_true = np.asarray(y_true).astype(bool).ravel()
     y_pred = np.asarray(y_pred).astype(bool).ravel()
     tp = int(np.sum(y_true & y_pred))
@@ -305,6 +353,8 @@ class BinaryF1(keras.metrics.Metric):
     """F1 score of everything seen since the last reset; a prediction is positive when y_pred > 0.5."""
 
     def __init__(self, name="binary_f1", threshold=0.5, **kwargs):
+        # TODO 1: call super().__init__(name=name, **kwargs), then keep the threshold.
+        # TODO 2: three scalar state variables (self.add_variable), the counts of TP, FP and FN.
         super().__init__(name=name, **kwargs)
         self.threshold = threshold
         self.tp = self.add_variable(shape=(), initializer="zeros", name="true_positives")
@@ -312,6 +362,8 @@ class BinaryF1(keras.metrics.Metric):
         self.fn = self.add_variable(shape=(), initializer="zeros", name="false_negatives")
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        # TODO 3: flatten both inputs; turn y_pred into 0/1 with the strict threshold (TensorFlow ops only).
+        # TODO 4: add this batch's TP, FP and FN to the counts (assign_add).
         y_true = tf.cast(tf.reshape(y_true, [-1]) > 0.5, self.dtype)
         y_pred = tf.cast(tf.reshape(y_pred, [-1]) > self.threshold, self.dtype)
         weight = tf.ones_like(y_true) if sample_weight is None else tf.cast(tf.reshape(sample_weight, [-1]), self.dtype)
@@ -320,9 +372,11 @@ class BinaryF1(keras.metrics.Metric):
         self.fn.assign_add(tf.reduce_sum(weight * y_true * (1.0 - y_pred)))
 
     def result(self):
+        # TODO 5: F1 from the counts, 0 when its denominator is 0.
         return tf.math.divide_no_nan(2.0 * self.tp, 2.0 * self.tp + self.fp + self.fn)
 
     def reset_state(self):
+        # TODO 6: every count back to 0.
         for variable in (self.tp, self.fp, self.fn):
             variable.assign(0.0)
 
@@ -344,51 +398,57 @@ def functional_regressor(n_features):
 
 
 if __name__ == "__main__":
-    x_tr, y_tr, x_te, y_te = breast_cancer_split()
-    keras.utils.set_random_seed(0)
-    clf = sequential_classifier()
-    clf.compile(optimizer=keras.optimizers.Adam(1e-3),
-                loss=keras.losses.BinaryCrossentropy(from_logits=True),
-                metrics=[keras.metrics.BinaryAccuracy(threshold=0.0), keras.metrics.AUC(from_logits=True)])
-    clf.fit(x_tr, y_tr, epochs=20, batch_size=32, verbose=0)
-    # BinaryF1 expects probabilities: wrap the logits model with a sigmoid for evaluation
-    prob_model = keras.Sequential([clf, keras.layers.Activation("sigmoid")])
-    prob_model.compile(loss="binary_crossentropy", metrics=[BinaryF1(), keras.metrics.Precision(), keras.metrics.Recall()])
-    print("Sequential classifier, test set:", prob_model.evaluate(x_te, y_te, batch_size=32, verbose=0, return_dict=True))
-    pred = (np.asarray(clf.predict(x_te, verbose=0))[:, 0] > 0).astype(int)
-    print("classification_report:", classification_report(y_te.astype(int), pred))
-    clf.summary()
+    with needs("BinaryF1", "classification_report"):
+        f1_metrics = [BinaryF1(), keras.metrics.Precision(), keras.metrics.Recall()]
+        x_tr, y_tr, x_te, y_te = breast_cancer_split()
+        keras.utils.set_random_seed(0)
+        clf = sequential_classifier()
+        clf.compile(optimizer=keras.optimizers.Adam(1e-3),
+                    loss=keras.losses.BinaryCrossentropy(from_logits=True),
+                    metrics=[keras.metrics.BinaryAccuracy(threshold=0.0), keras.metrics.AUC(from_logits=True)])
+        clf.fit(x_tr, y_tr, epochs=20, batch_size=32, verbose=0)
+        # BinaryF1 expects probabilities: wrap the logits model with a sigmoid for evaluation
+        prob_model = keras.Sequential([clf, keras.layers.Activation("sigmoid")])
+        prob_model.compile(loss="binary_crossentropy", metrics=f1_metrics)
+        print("Sequential classifier, test set:", prob_model.evaluate(x_te, y_te, batch_size=32, verbose=0, return_dict=True))
+        pred = (np.asarray(clf.predict(x_te, verbose=0))[:, 0] > 0).astype(int)
+        print("classification_report:", classification_report(y_te.astype(int), pred))
+        clf.summary()
 
 
 if __name__ == "__main__":
-    from sklearn.datasets import load_diabetes
-    from sklearn.model_selection import train_test_split
-    from sklearn.preprocessing import StandardScaler
+    with needs("regression_report"):
+        from sklearn.datasets import load_diabetes
+        from sklearn.linear_model import LinearRegression
+        from sklearn.model_selection import train_test_split
+        from sklearn.preprocessing import StandardScaler
 
-    xd, yd = load_diabetes(return_X_y=True)
-    xd_tr, xd_te, yd_tr, yd_te = train_test_split(xd, yd, test_size=0.25, random_state=0)
-    sx = StandardScaler().fit(xd_tr)
-    y_mean, y_std = yd_tr.mean(), yd_tr.std()                  # train on a standardised target
-    keras.utils.set_random_seed(0)
-    reg = functional_regressor(xd.shape[1])
-    reg.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.Huber(delta=1.0),
-                metrics=[keras.metrics.MeanAbsoluteError(), keras.metrics.RootMeanSquaredError(),
-                         keras.metrics.R2Score()])
-    history = reg.fit(sx.transform(xd_tr).astype("float32"), ((yd_tr - y_mean) / y_std).astype("float32")[:, None],
-                      epochs=30, batch_size=32, verbose=0)
-    pred = np.asarray(reg.predict(sx.transform(xd_te).astype("float32"), verbose=0))[:, 0] * y_std + y_mean
-    print("Functional regressor, test set:", regression_report(yd_te, pred))
-    print("(the diabetes target is noisy: a linear regression reaches R² of about 0.36 on this split)")
+        xd, yd = load_diabetes(return_X_y=True)
+        xd_tr, xd_te, yd_tr, yd_te = train_test_split(xd, yd, test_size=0.25, random_state=0)
+        # a baseline first: the target is noisy, and a linear regression explains only part of it
+        baseline = LinearRegression().fit(xd_tr, yd_tr).predict(xd_te)
+        print("Linear regression, test set:   ", {k: round(v, 3) for k, v in regression_report(yd_te, baseline).items()})
+        sx = StandardScaler().fit(xd_tr)
+        y_mean, y_std = yd_tr.mean(), yd_tr.std()                  # train on a standardised target
+        keras.utils.set_random_seed(0)
+        reg = functional_regressor(xd.shape[1])
+        reg.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.Huber(delta=1.0),
+                    metrics=[keras.metrics.MeanAbsoluteError(), keras.metrics.RootMeanSquaredError(),
+                             keras.metrics.R2Score()])
+        history = reg.fit(sx.transform(xd_tr).astype("float32"), ((yd_tr - y_mean) / y_std).astype("float32")[:, None],
+                          epochs=30, batch_size=32, verbose=0)
+        pred = np.asarray(reg.predict(sx.transform(xd_te).astype("float32"), verbose=0))[:, 0] * y_std + y_mean
+        print("Functional regressor, test set:", {k: round(v, 3) for k, v in regression_report(yd_te, pred).items()})
 
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.plot(history.history["loss"], label="training Huber loss")
-    ax.set_xlabel("epoch")
-    ax.legend()
-    plt.show()
-    try:                                                       # needs pydot and graphviz
-        keras.utils.plot_model(reg, "functional_regressor.png", show_shapes=True)
-        print("wrote functional_regressor.png")
-    except Exception as exc:
-        print("plot_model unavailable here:", type(exc).__name__)
-        reg.summary()
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+        ax.plot(history.history["loss"], label="training Huber loss")
+        ax.set_xlabel("epoch")
+        ax.legend()
+        plt.show()
+        try:                                  # keras.utils.plot_model needs pydot and Graphviz's dot
+            from IPython.display import display
+            display(keras.utils.plot_model(reg, "functional_regressor.png", show_shapes=True, dpi=60))
+        except Exception as exc:
+            print("plot_model unavailable here:", type(exc).__name__)
+            reg.summary()

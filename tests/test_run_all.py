@@ -90,3 +90,13 @@ def test_a_failing_check_fails_the_solved_run(tiny, tmp_path):
     _rewrite(folder / f"{TINY}.ipynb", "t08", "def double(x):\n    return 3 * x")
     found = problems(execute(folder / f"{TINY}.ipynb"), "solved")
     assert len(found) == 1 and found[0].startswith("check_double printed '✘ double"), found
+
+
+def test_a_kernel_that_dies_is_named_not_hung(tiny, tmp_path):
+    import shutil
+
+    folder = tmp_path / TINY
+    shutil.copytree(tiny / "release" / TINY, folder)
+    _rewrite(folder / f"{TINY}.ipynb", "t05", "import os, sys\nprint('bye', file=sys.__stderr__, flush=True)\nos._exit(3)")
+    run = execute(folder / f"{TINY}.ipynb", timeout=120)
+    assert run.error and run.error.startswith("code cell 3 (id t05): the kernel died"), run.error

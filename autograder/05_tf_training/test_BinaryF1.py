@@ -88,6 +88,11 @@ def test_binary_f1_reset_state(sub, rng):
 
 @graded("BinaryF1", points=1)
 def test_binary_f1_in_model_evaluate(sub, rng):
+    batches = _batches(rng, int(rng.integers(2, 5)), False)
+    got = sub.run(probe_stream, [batches], True)
+    expect(got["error"] is None, str(got["error"]))
+    close(got["results"][0], [_f1(batches[:k + 1]) for k in range(len(batches))],
+          "update_state and result() should give the F1 of every example seen so far", rtol=1e-5, atol=1e-6)
     n, d = int(rng.integers(60, 200)), int(rng.integers(2, 6))
     x = rng.standard_normal((n, d)).astype("float32")
     kernel = rng.standard_normal((d, 1)).astype("float32")

@@ -45,14 +45,18 @@ def probe_load(mod, data, x):
 
 
 @probe
-def probe_load_raises(mod, good, bad):
-    # A matching file must load; the mismatched one must raise.
+def probe_load_raises(mod, good, bad, x):
+    # A matching file must load (its outputs are checked); the mismatched one must raise.
     with open("good.pt", "wb") as fh:
         fh.write(good)
     with open("mismatch.pt", "wb") as fh:
         fh.write(bad)
     model = mod.load_backbone("good.pt")
-    out = {"good_loaded": isinstance(model, torch.nn.Module), "raised": None}
+    out = {"good_loaded": isinstance(model, torch.nn.Module), "raised": None, "logits": None}
+    if out["good_loaded"]:
+        model.eval()
+        with torch.no_grad():
+            out["logits"] = torch.as_tensor(model(torch.tensor(x))).double().numpy()
     try:
         mod.load_backbone("mismatch.pt")
     except Exception as exc:
@@ -114,7 +118,10 @@ def test_load_backbone_refuses_mismatched_files(sub, rng):
     missing = dict(state)
     del missing[str(rng.choice([k for k in state if "running" in k or k.startswith("head")]))]
     for what, bad in (("an unexpected extra key", extra), ("a missing key", missing)):
-        got = sub.run(probe_load_raises, to_bytes(state), to_bytes(bad))
+        x = images(rng, int(rng.integers(3, 9)))
+        got = sub.run(probe_load_raises, to_bytes(state), to_bytes(bad), x)
         expect(got["good_loaded"], "load_backbone should return an nn.Module (a DigitNet) for a matching file")
+        close(got["logits"], logits(state, x), "for a matching file, load_backbone's network (in eval mode) differs "
+              "from DigitNet(5) with the file's weights", rtol=1e-4, atol=1e-5)
         expect(got["raised"] is not None, f"load_backbone accepted a state_dict with {what}: load strictly "
                                           "(load_state_dict(..., strict=True)) so that a mismatch raises")

@@ -76,6 +76,8 @@ def test_replace_head_gives_the_new_number_of_classes(sub, rng):
 def test_replace_head_keeps_the_backbone(sub, rng):
     k, x = draw(rng)
     got = sub.run(probe_replace, k, x, int(rng.integers(2**31)), False)
+    expect(got["same_object"] and got["shape"] == [len(x), k] and got["head_params"] == {"weight": [k, 64], "bias": [k]},
+           f"replace_head(model, {k}) should give the same model a fresh Linear(64, {k}) head")
     expect(got["features_state_same"], "replace_head changed the backbone's (model.features) weights or statistics")
     close(got["features_after"], got["features_before"], "replace_head changed what the backbone computes",
           rtol=0, atol=0)

@@ -6,7 +6,7 @@ from dlcourse.grading import close, expect, graded, probe
 
 
 @probe
-def probe_sequence(mod, kind, vocab, embed_dim, units, tokens, other_len, seed):
+def probe_sequence(mod, kind, vocab, embed_dim, units, tokens, other, seed):
     model = mod.sequence_model(kind, vocab, embed_dim, units)
     gen = np.random.default_rng(seed)
     weights = [gen.normal(0, 0.5, tuple(int(s) for s in w.shape)).astype("float32") for w in model.weights]
@@ -15,8 +15,7 @@ def probe_sequence(mod, kind, vocab, embed_dim, units, tokens, other_len, seed):
            "input_dtype": str(model.inputs[0].dtype),
            "kinds": [type(layer).__name__ for layer in model._flatten_layers(include_self=False, recursive=True)],
            "weights": weights, "output": np.asarray(model(tf.constant(tokens), training=False))}
-    other = gen.integers(1, vocab, (len(tokens), other_len)).astype("int32")
-    out["other_shape"] = [int(d) for d in model(tf.constant(other), training=False).shape]
+    out["other_output"] = np.asarray(model(tf.constant(other), training=False))
     return out
 
 
@@ -71,23 +70,35 @@ def _draw(rng):
     vocab, embed_dim, units = int(rng.integers(20, 50)), int(rng.integers(3, 8)), int(rng.integers(9, 16))
     n, length = int(rng.integers(3, 7)), int(rng.integers(4, 9))
     tokens = rng.integers(1, vocab, (n, length)).astype("int32")
-    return vocab, embed_dim, units, tokens, int(rng.integers(10, 15)), int(rng.integers(0, 2**31 - 1))
+    other = rng.integers(1, vocab, (n, int(rng.integers(10, 15)))).astype("int32")
+    return vocab, embed_dim, units, tokens, other, int(rng.integers(0, 2**31 - 1))
 
 
-def _check_forward(sub, rng, kind):
-    vocab, embed_dim, units, tokens, other_len, seed = _draw(rng)
-    got = sub.run(probe_sequence, kind, vocab, embed_dim, units, tokens, other_len, seed)
+def _drawn_weights(weights, seed):
+    """The weights the probe set, drawn again here from the seed in the order of the model's weights."""
+    gen = np.random.default_rng(seed)
+    return [gen.normal(0, 0.5, w.shape).astype("float32") for w in weights]
+
+
+def _check_forward(got, kind, vocab, embed_dim, units, tokens, seed, key="output"):
     name = {"lstm": "LSTM", "gru": "GRU"}[kind]
-    expect(name in got["kinds"], f"sequence_model({kind!r}, ...) should use a keras.layers.{name} layer")
-    out = got["output"]
-    expect(out.shape == (len(tokens), units), f"sequence_model({kind!r}, ...) should return only the last state, "
-                                              "shape (batch, units)")
+    expect(isinstance(got["kinds"], list) and name in got["kinds"],
+           f"sequence_model({kind!r}, ...) should use a keras.layers.{name} layer")
+    out = got[key]
+    expect(type(out) is np.ndarray and out.shape == (len(tokens), units),
+           f"sequence_model({kind!r}, ...) should return only the last state, shape (batch, units)")
     gates = 4 if kind == "lstm" else 3
-    embedding = _find(got["weights"], (vocab, embed_dim))
-    kernel = _find(got["weights"], (embed_dim, gates * units))
-    recurrent = _find(got["weights"], (units, gates * units))
-    bias = _find(got["weights"], (gates * units,) if kind == "lstm" else (2, gates * units))
-    expect(len(got["weights"]) == 4 and all(w is not None for w in (embedding, kernel, recurrent, bias)),
+    weights = got["weights"]
+    expect(isinstance(weights, list) and all(type(w) is np.ndarray and w.dtype.kind == "f" for w in weights),
+           f"sequence_model({kind!r}, ...) should hold an Embedding and a {name} layer")
+    expect(len(weights) == 4 and all(np.array_equal(a, b) for a, b in zip(weights, _drawn_weights(weights, seed))),
+           f"sequence_model({kind!r}, ...) should hold exactly an Embedding(vocab, embed_dim) and a "
+           f"{name}(units) with Keras's default settings, whose weights set_weights can replace")
+    embedding = _find(weights, (vocab, embed_dim))
+    kernel = _find(weights, (embed_dim, gates * units))
+    recurrent = _find(weights, (units, gates * units))
+    bias = _find(weights, (gates * units,) if kind == "lstm" else (2, gates * units))
+    expect(len(weights) == 4 and all(w is not None for w in (embedding, kernel, recurrent, bias)),
            f"sequence_model({kind!r}, ...) should hold exactly an Embedding(vocab, embed_dim) and a "
            f"{name}(units) with Keras's default settings")
     step = _lstm if kind == "lstm" else _gru
@@ -96,25 +107,31 @@ def _check_forward(sub, rng, kind):
                          "and return the last hidden state", rtol=1e-3, atol=1e-4)
 
 
+def _run_forward(sub, rng, kind):
+    vocab, embed_dim, units, tokens, other, seed = _draw(rng)
+    got = sub.run(probe_sequence, kind, vocab, embed_dim, units, tokens, other, seed)
+    _check_forward(got, kind, vocab, embed_dim, units, tokens, seed)
+
+
 @graded("sequence_model", points=2)
 def test_sequence_model_lstm_is_embedding_then_lstm(sub, rng):
-    _check_forward(sub, rng, "lstm")
+    _run_forward(sub, rng, "lstm")
 
 
 @graded("sequence_model", points=2)
 def test_sequence_model_gru_is_embedding_then_gru(sub, rng):
-    _check_forward(sub, rng, "gru")
+    _run_forward(sub, rng, "gru")
 
 
 @graded("sequence_model", points=1)
 def test_sequence_model_takes_token_ids_of_any_length(sub, rng):
-    vocab, embed_dim, units, tokens, other_len, seed = _draw(rng)
+    vocab, embed_dim, units, tokens, other, seed = _draw(rng)
     kind = ["lstm", "gru"][int(rng.integers(0, 2))]
-    got = sub.run(probe_sequence, kind, vocab, embed_dim, units, tokens, other_len, seed)
+    got = sub.run(probe_sequence, kind, vocab, embed_dim, units, tokens, other, seed)
     expect(got["input_shape"] == [None, None] and "int" in got["input_dtype"],
            "sequence_model should start from keras.Input((None,), dtype='int32'): integer ids, any length")
-    expect(got["other_shape"] == [len(tokens), units],
-           "sequence_model's model should accept sequences of another length and still return (batch, units)")
+    _check_forward(got, kind, vocab, embed_dim, units, tokens, seed)
+    _check_forward(got, kind, vocab, embed_dim, units, other, seed, key="other_output")
 
 
 @graded("sequence_model", points=1)

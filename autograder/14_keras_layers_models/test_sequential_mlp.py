@@ -35,33 +35,48 @@ def _draw(rng):
     return input_dim, hidden, num_classes, rate, x
 
 
-@graded("sequential_mlp", points=1)
-def test_sequential_mlp_is_a_sequential_built_from_an_input(sub, rng):
-    input_dim, hidden, num_classes, rate, x = _draw(rng)
-    got = sub.run(probe_mlp, input_dim, hidden, num_classes, rate, x)
-    expect(got["sequential"], "sequential_mlp should return a keras.Sequential model")
-    expect(got["input_shape"] == [None, input_dim],
-           "sequential_mlp's model should start from keras.Input((input_dim,)), so that it is built "
-           "(inputs known) as soon as it is created")
-    expect(got["output_shape"] == [None, num_classes], "the model's output should have num_classes columns")
+def _is_array(value, shape) -> bool:
+    """A plain numeric NumPy array of exactly this shape (checked before any arithmetic on it)."""
+    return type(value) is np.ndarray and value.dtype.kind in "fiu" and value.shape == tuple(shape)
 
 
-@graded("sequential_mlp", points=2)
-def test_sequential_mlp_computes_relu_layers_then_softmax(sub, rng):
-    input_dim, hidden, num_classes, rate, x = _draw(rng)
-    got = sub.run(probe_mlp, input_dim, hidden, num_classes, rate, x)
+def _expect_forward(got, input_dim, hidden, num_classes, x):
+    """At inference the model computes ReLU layers of the sizes in `hidden`, then a softmax."""
     dense = got["dense"]
-    expect(len(dense) == len(hidden) + 1, "the model should hold one Dense layer per hidden size plus the output layer")
+    sizes = [input_dim] + list(hidden) + [num_classes]
+    expect(isinstance(dense, list) and len(dense) == len(hidden) + 1,
+           "the model should hold one Dense layer per hidden size plus the output layer")
+    for (kernel, bias), d_in, d_out in zip(dense, sizes, sizes[1:]):
+        expect(_is_array(kernel, (d_in, d_out)) and _is_array(bias, (d_out,)),
+               "the Dense layers' sizes should follow `hidden`, in order, then num_classes")
     h = x.astype(np.float64)
     for i, (kernel, bias) in enumerate(dense):
-        expect(kernel.shape[0] == h.shape[1], "the Dense layers' sizes should follow `hidden`, in order")
-        h = h @ kernel.astype(np.float64) + bias
+        h = h @ kernel.astype(np.float64) + bias.astype(np.float64)
         if i < len(dense) - 1:
             h = np.maximum(h, 0.0)
     h = np.exp(h - h.max(axis=1, keepdims=True))
     h /= h.sum(axis=1, keepdims=True)
     close(got["eval"], h, "at inference the model should compute ReLU hidden layers and a softmax output "
                           "(class probabilities)", rtol=1e-4, atol=1e-5)
+
+
+@graded("sequential_mlp", points=1)
+def test_sequential_mlp_is_a_sequential_built_from_an_input(sub, rng):
+    input_dim, hidden, num_classes, rate, x = _draw(rng)
+    got = sub.run(probe_mlp, input_dim, hidden, num_classes, rate, x)
+    expect(got["sequential"] is True, "sequential_mlp should return a keras.Sequential model")
+    expect(got["input_shape"] == [None, input_dim],
+           "sequential_mlp's model should start from keras.Input((input_dim,)), so that it is built "
+           "(inputs known) as soon as it is created")
+    expect(got["output_shape"] == [None, num_classes], "the model's output should have num_classes columns")
+    _expect_forward(got, input_dim, hidden, num_classes, x)
+
+
+@graded("sequential_mlp", points=2)
+def test_sequential_mlp_computes_relu_layers_then_softmax(sub, rng):
+    input_dim, hidden, num_classes, rate, x = _draw(rng)
+    got = sub.run(probe_mlp, input_dim, hidden, num_classes, rate, x)
+    _expect_forward(got, input_dim, hidden, num_classes, x)
 
 
 @graded("sequential_mlp", points=2)
@@ -72,5 +87,9 @@ def test_sequential_mlp_puts_dropout_after_each_hidden_layer(sub, rng):
     expect(got["kinds"] == expected, "the layers should be, in order, Dense then Dropout for every hidden size, "
                                      "then the output Dense layer")
     close(got["rates"], [rate] * len(hidden), "every Dropout layer should drop at the rate `dropout`")
+    _expect_forward(got, input_dim, hidden, num_classes, x)
+    shape = (len(x), num_classes)
+    expect(_is_array(got["train"], shape) and _is_array(got["train_again"], shape),
+           "with training=True the model should still return one row of num_classes probabilities per example")
     expect(not np.allclose(got["train"], got["eval"]) and not np.allclose(got["train"], got["train_again"]),
            "with training=True the dropout layers should change the output from call to call")

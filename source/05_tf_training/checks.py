@@ -171,3 +171,4 @@ def _(BinaryF1):
 
 
 check = checks.check
+needs = checks.needs

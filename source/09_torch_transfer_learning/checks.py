@@ -120,3 +120,4 @@ def _(fine_tune):
 
 
 check = checks.check
+needs = checks.needs

@@ -98,6 +98,30 @@ def _(sequence_model):
         checks.expect(False, "sequence_model('rnn', ...) should raise ValueError")
 
 
+@checks.of("text_cnn")
+def _(text_cnn):
+    import keras
+
+    model = text_cnn(30, 4, 5, 3, 2)
+    checks.expect(isinstance(model, keras.Model), f"expected a keras.Model, got a {type(model).__name__}")
+    checks.expect(_shape(model.inputs[0]) == (None, None) and "int" in str(model.inputs[0].dtype),
+                  "the model should start from keras.Input((None,), dtype='int32'): integer ids, any length")
+    kinds = [type(lay).__name__ for lay in model._flatten_layers(include_self=False, recursive=True)]
+    for layer in ("Embedding", "Conv1D", "GlobalMaxPooling1D", "Dense"):
+        checks.expect(layer in kinds, f"text_cnn should use {layer}; it has {kinds}")
+    conv = [lay for lay in model._flatten_layers(include_self=False, recursive=True)
+            if isinstance(lay, keras.layers.Conv1D)][0]
+    checks.expect(conv.filters == 5 and tuple(conv.kernel_size) == (3,) and conv.padding == "valid",
+                  f"text_cnn(30, 4, 5, 3, 2) should hold Conv1D(5, 3) with padding 'valid'; it has "
+                  f"Conv1D({conv.filters}, {conv.kernel_size[0]}, padding={conv.padding!r})")
+    for length in (3, 11):
+        p = np.asarray(model(np.ones((2, length), "int32")))
+        checks.expect(p.shape == (2, 2) and np.allclose(p.sum(axis=1), 1, atol=1e-5),
+                      f"on 2 texts of {length} ids the output should be (2, 2) softmax probabilities; got shape {p.shape}")
+    checks.expect(model.count_params() == 30 * 4 + 3 * 4 * 5 + 5 + 5 * 2 + 2,
+                  f"text_cnn(30, 4, 5, 3, 2) should have 30*4 + 3*4*5+5 + 5*2+2 = 197 parameters, not {model.count_params()}")
+
+
 @checks.of("compile_and_fit")
 def _(compile_and_fit):
     import keras
@@ -119,3 +143,4 @@ def _(compile_and_fit):
 
 
 check = checks.check
+needs = checks.needs
