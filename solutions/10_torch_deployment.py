@@ -6,6 +6,7 @@ Generated from source/10_torch_deployment/10_torch_deployment.ipynb by `dlcourse
 
 import contextlib
 import io
+import logging
 import os
 import time
 import warnings
@@ -17,9 +18,13 @@ import torch
 from torch import nn
 
 torch.manual_seed(0)
+# Small models run fastest on one thread (and far faster than several on a busy shared machine).
+torch.set_num_threads(1)
 # TorchScript is deprecated in favour of torch.export: every call says so with a FutureWarning.
 # It still works; we silence that one message so that the outputs below stay readable.
 warnings.filterwarnings("ignore", message=r".*is deprecated\. Please switch to", category=FutureWarning)
+# torch.compile's first use warns that Triton (GPU kernels) is missing: this course runs on CPUs.
+logging.getLogger("torch.utils.flop_counter").setLevel(logging.ERROR)
 WORK = "artifacts"                 # the files this notebook writes go here
 os.makedirs(WORK, exist_ok=True)
 print("torch", torch.__version__, "| onnx", onnx.__version__, "| onnxruntime", ort.__version__)
@@ -132,6 +137,78 @@ def export_with_dynamic_batch(model, example):
     return torch.export.export(model, (example,), dynamic_shapes=({0: batch},))
 
 
+def counting_backend(log):
+    """A torch.compile backend that appends each graph it receives to `log` and runs it unchanged."""
+    def backend(gm, example_inputs):
+        log.append(gm)
+        return gm.forward
+    return backend
+
+
+if __name__ == "__main__":
+    import torch._dynamo
+
+    mlp = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2)).eval()     # 4 input features
+    cases = [(None, [5, 7, 9, 16]), (True, [5, 7, 9, 16]), (False, [5, 7, 9, 16]),
+             (True, [4, 7, 9, 16]),          # duck sizing: a first batch of 4 rows = 4 features
+             (True, [5, 7, 9, 16, 1])]       # a batch of 1 is always specialised
+    for dynamic, sizes in cases:
+        torch._dynamo.reset()                # forget earlier compilations
+        graphs = []
+        compiled = torch.compile(mlp, backend=counting_backend(graphs), dynamic=dynamic)
+        with torch.no_grad():
+            for n in sizes:
+                x = torch.randn(n, 4)
+                assert torch.allclose(compiled(x), mlp(x), atol=1e-6)
+        print(f"dynamic={dynamic!s:5}  batches {sizes}: {len(graphs)} compilation(s)")
+        if dynamic is True and len(graphs) == 1:
+            captured = graphs[0]
+    print(captured.code.strip())             # the graph Dynamo captured: linear, relu, linear
+
+
+if __name__ == "__main__":
+    torch._dynamo.reset()
+    explained = torch._dynamo.explain(gate)(x_pos)
+    print("graphs:", explained.graph_count, "| graph breaks:", explained.graph_break_count)
+    print("break reason:", explained.break_reasons[0].reason)
+    print("operators per graph:", [[str(op) for op in ops] for ops in explained.ops_per_graph])
+    compiled_gate = torch.compile(gate, backend="eager")
+    with torch.no_grad():
+        print("compiled Gate == eager on both branches:",
+              all(torch.allclose(compiled_gate(x), gate(x)) for x in (x_pos, x_neg)))
+    torch._dynamo.reset()
+    try:
+        torch.compile(gate, backend="eager", fullgraph=True)(x_pos)
+    except Exception as err:
+        print("fullgraph=True:", type(err).__name__, "-", str(err).splitlines()[0][:60])
+
+
+if __name__ == "__main__":
+    model64 = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10)).eval()
+    x64 = torch.randn(64, 64)
+
+    def per_call(fn, repeats=200):
+        start = time.perf_counter()
+        for _ in range(repeats):
+            fn(x64)
+        return (time.perf_counter() - start) / repeats
+
+    with torch.no_grad():
+        print(f"eager                                 {per_call(model64) * 1e6:6.0f} µs per call")
+        for backend in ("eager", "aot_eager", "inductor"):
+            torch._dynamo.reset()
+            compiled = torch.compile(model64, backend=backend, dynamic=True)
+            start = time.perf_counter()
+            compiled(x64)
+            first = time.perf_counter() - start
+            print(f"backend {backend!r:12s} first call {first:5.1f} s, then {per_call(compiled) * 1e6:6.0f} µs per call")
+
+
+def compile_model(model, backend="inductor"):
+    """``model`` compiled with torch.compile and ``backend``: eager's outputs, one graph for every batch size."""
+    return torch.compile(model, backend=backend, dynamic=True)
+
+
 if __name__ == "__main__":
     mlp = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2)).eval()
     example = torch.randn(8, 4)
@@ -184,7 +261,8 @@ def onnx_predict(path, x):
     return session.run(None, {name: np.asarray(x, dtype=np.float32)})[0]
 
 
-if __name__ == "__main__":
+def deploy_digits():
+    # Section 7's demo: train a digit classifier, deploy it six ways, compare predictions and speed.
     import matplotlib.pyplot as plt
     from sklearn.datasets import load_digits
 
@@ -203,7 +281,8 @@ if __name__ == "__main__":
     print(f"training loss {loss.item():.3f}")
 
     scripted = save_and_load(to_torchscript(digits), os.path.join(WORK, "digits.pt"))
-    program = export_with_dynamic_batch(digits, X[:8])
+    exported = export_with_dynamic_batch(digits, X[:8]).module()     # build the callable module once
+    compiled = compile_model(digits)                     # Inductor: C++ for this CPU
     export_onnx(digits, X[:8], os.path.join(WORK, "digits.onnx"))
     session = ort.InferenceSession(os.path.join(WORK, "digits.onnx"), providers=["CPUExecutionProvider"])
     name = session.get_inputs()[0].name
@@ -212,7 +291,8 @@ if __name__ == "__main__":
     routes = {
         "eager": lambda: digits(batch),
         "TorchScript": lambda: scripted(batch),
-        "torch.export": lambda: program.module()(batch),
+        "torch.export": lambda: exported(batch),
+        "torch.compile\n(inductor)": lambda: compiled(batch),
         "ONNX Runtime": lambda: session.run(None, {name: batch.numpy()})[0],
         "onnx_predict\n(new session\neach call)": lambda: onnx_predict(os.path.join(WORK, "digits.onnx"), batch.numpy()),
     }
@@ -220,17 +300,26 @@ if __name__ == "__main__":
         reference = digits(batch).argmax(1).numpy()
         times = {}
         for route, run in routes.items():
-            out = np.asarray(run())
-            print(f"{route.splitlines()[0]:14s} same predictions: {bool((out.argmax(1) == reference).all())}")
-            run()
+            start = time.perf_counter()
+            out = np.asarray(run())                      # the first call: compiles, for torch.compile
+            first = time.perf_counter() - start
             start = time.perf_counter()
             for _ in range(50):
                 run()
             times[route] = (time.perf_counter() - start) / 50 * 1e3
+            print(f"{route.splitlines()[0]:14s} same predictions: {bool((out.argmax(1) == reference).all())}   "
+                  f"first call {first:5.2f} s")
     print("file sizes:", {f: os.path.getsize(os.path.join(WORK, f)) for f in ("digits.pt", "digits.onnx")})
-    plt.figure(figsize=(8, 3.5))
-    plt.bar(list(times), list(times.values()), color=["grey", "tab:blue", "tab:orange", "tab:green", "tab:olive"])
+    plt.figure(figsize=(9, 3.5))
+    plt.bar(list(times), list(times.values()),
+            color=["grey", "tab:blue", "tab:orange", "tab:red", "tab:green", "tab:olive"])
     plt.ylabel("ms per batch of 64")
-    plt.title("The same digit classifier, run five ways")
+    plt.title("The same digit classifier, run six ways")
     plt.tight_layout()
     plt.show()
+
+
+if __name__ == "__main__":
+    with needs("to_torchscript", "save_and_load", "export_with_dynamic_batch", "compile_model", "export_onnx",
+               "onnx_predict"):
+        deploy_digits()

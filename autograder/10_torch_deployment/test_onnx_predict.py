@@ -29,10 +29,11 @@ def probe_predict(mod, model_bytes, tag, batches):
     return results
 
 
-def random_model(rng):
+def random_model(rng, d=None, h=None):
     """A two-layer network as an ONNX graph whose input has a random name and a symbolic batch
     axis, and two outputs: the scores first, the hidden activations second."""
-    d, h, k = int(rng.integers(3, 9)), int(rng.integers(5, 12)), int(rng.integers(2, 6))
+    d = d or int(rng.integers(3, 9))
+    h, k = h or int(rng.integers(5, 12)), int(rng.integers(2, 6))
     w1 = rng.standard_normal((d, h)).astype(np.float32)
     b1 = rng.standard_normal(h).astype(np.float32)
     w2 = rng.standard_normal((h, k)).astype(np.float32)
@@ -51,6 +52,29 @@ def random_model(rng):
     model.ir_version = 8
     onnx.checker.check_model(model)
     return model.SerializeToString(), (w1, b1, w2, b2), d
+
+
+@probe
+def probe_rewritten(mod, first, second, tag, x1, x2):
+    # Predict from a file, overwrite the file with another model, predict from the same path again.
+    import contextlib
+    import io
+    import os
+    import warnings
+
+    path = os.path.join(os.getcwd(), f"model_{tag}.onnx")
+    results = []
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        for model_bytes, x in ((first, x1), (second, x2)):
+            with open(path, "wb") as fh:
+                fh.write(model_bytes)
+            y = mod.onnx_predict(path, x)
+            try:
+                results.append(np.asarray(y, dtype=np.float64))
+            except Exception:
+                results.append("not numeric (a " + type(y).__name__ + ")")
+    return results
 
 
 def forward(params, x):
@@ -86,3 +110,18 @@ def test_onnx_predict_accepts_float64_input(sub, rng):
     batches = [rng.standard_normal((int(n), d)) for n in rng.integers(1, 65, size=2)]   # float64
     results = sub.run(probe_predict, model_bytes, tag_of(rng), batches)
     compare(results, params, batches, "a float64 batch (the model takes float32: cast it)")
+
+
+@graded("onnx_predict", points=1)
+def test_onnx_predict_reads_a_rewritten_file(sub, rng):
+    d = int(rng.integers(3, 9))
+    first, params1, _ = random_model(rng, d=d, h=int(rng.integers(5, 8)))
+    second, params2, _ = random_model(rng, d=d, h=int(rng.integers(9, 12)))
+    x1, x2 = (rng.standard_normal((int(rng.integers(1, 65)), d)).astype(np.float32) for _ in range(2))
+    results = sub.run(probe_rewritten, first, second, tag_of(rng), x1, x2)
+    compare(results[:1], params1, [x1], "a float32 batch")
+    expect(not isinstance(results[1], str), f"onnx_predict's result is {results[1]}: return the model's first "
+                                            "output as a NumPy array")
+    close(results[1], forward(params2, x2), "after the file at the same path was overwritten with another model, "
+          "onnx_predict still answered with the old one: read the file on every call (no session kept between calls)",
+          rtol=1e-4, atol=1e-4)

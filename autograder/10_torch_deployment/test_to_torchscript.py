@@ -121,10 +121,15 @@ def test_to_torchscript_keeps_the_models_mode(sub, rng):
     for training in rng.permutation([True, False]):
         training = bool(training)
         state = random_state(rng)
-        inputs = [np.ones((2, state["pos.0.weight"].shape[1]), dtype=np.float32)]
+        d = state["pos.0.weight"].shape[1]
+        inputs = [np.ones((2, d), dtype=np.float32), -np.ones((3, d), dtype=np.float32)]
         got = sub.run(probe_script, MODELS, tag_of(rng), state, inputs, training)
         mode = "training" if training else "eval"
         is_script(got)
+        if not training:    # first of all, the conversion must work (both branches)
+            for out, want in zip(got["outputs"], eager_outputs(state, inputs)):
+                close(out, want, "the scripted module's output differs from the model's (on inputs of either sign)",
+                      rtol=1e-5, atol=1e-5)
         expect(got["model_training"] == training,
                f"to_torchscript changed the mode of the model it was given (a model in {mode} mode)")
         expect(got["script_training"] == training,

@@ -1,4 +1,8 @@
-"""Hidden graders of LitClassifier: flattening forward, hyperparameters, loss, per-epoch val metrics, optimizer."""
+"""Hidden graders of LitClassifier: flattening forward, hyperparameters, loss, per-epoch val metrics, optimizer.
+
+The logged validation metrics count only for a model that learned during Trainer.fit: logging the right
+numbers for a model that never trains earns nothing.
+"""
 import csv
 import io
 
@@ -57,9 +61,14 @@ def probe_training_step(mod, x, y, num_classes, lr, seed):
     with torch.no_grad():
         logits = model(xt)
     ok = isinstance(loss, torch.Tensor) and loss.numel() == 1
+    reaches = False
+    if ok and loss.requires_grad:   # the loss must lead back to the model's parameters
+        model.zero_grad()
+        loss.backward()
+        reaches = any(p.grad is not None and bool(p.grad.abs().sum() > 0) for p in model.parameters())
     return {"is_tensor": ok, "type": type(loss).__name__,
             "loss": float(loss) if ok else None, "requires_grad": bool(ok and loss.requires_grad),
-            "logits": logits.detach().double().numpy()}
+            "reaches": bool(reaches), "logits": logits.detach().double().numpy()}
 
 
 @probe
@@ -99,6 +108,9 @@ def probe_fit(mod, x_train, y_train, x_val, y_val, epochs, lr, seed):
     pl = lightning_of(model)
     if pl is None:
         return {"is_lightning": False}
+    model.eval()
+    with torch.no_grad():
+        before = model(torch.tensor(x_val))
     logdir = tempfile.mkdtemp()
     train = DataLoader(TensorDataset(torch.tensor(x_train), torch.tensor(y_train)), batch_size=32, shuffle=True)
     # two validation batches of equal size: the per-epoch mean of batch means is the mean over the whole set
@@ -113,13 +125,22 @@ def probe_fit(mod, x_train, y_train, x_val, y_val, epochs, lr, seed):
         logits = model(torch.tensor(x_val))
     paths = glob.glob(os.path.join(logdir, "**", "metrics.csv"), recursive=True)
     text = open(paths[0]).read() if paths else ""
-    return {"is_lightning": True, "csv": text, "logits": logits.double().numpy()}
+    return {"is_lightning": True, "csv": text, "logits": logits.double().numpy(), "before": before.double().numpy()}
 
 
 def cross_entropy(logits, labels):
     z = logits - logits.max(axis=1, keepdims=True)
     log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
     return float(-log_p[np.arange(len(labels)), labels].mean())
+
+
+def make_learnable(rng, n, in_shape):
+    """Inputs around 10 random prototypes, one per class, with noise: a few epochs of any correct model learn them."""
+    d = int(np.prod(in_shape))
+    prototypes = rng.standard_normal((10, d))
+    y = rng.permutation(np.arange(n) % 10)
+    x = (prototypes[y] + 0.7 * rng.standard_normal((n, d))).astype(np.float32)
+    return x.reshape(n, *in_shape), y.astype(np.int64)
 
 
 def make_data(rng, n, in_shape):
@@ -162,6 +183,8 @@ def test_lit_classifier_training_step_returns_cross_entropy(sub, rng):
     got = sub.run(probe_training_step, x, y, k, 1e-3, int(rng.integers(1 << 30)))
     expect(got["is_tensor"], f"training_step should return the loss as a scalar tensor, got a {got['type']}")
     expect(got["requires_grad"], "the loss returned by training_step does not require grad: Lightning cannot backpropagate it")
+    expect(got["reaches"], "backpropagating the loss returned by training_step gives the model's parameters no "
+                           "gradient: compute it from the model's output, without detaching it")
     close(got["loss"], cross_entropy(np.asarray(got["logits"]), y),
           "training_step's loss is not the cross-entropy of the model's logits on the batch (F.cross_entropy)",
           rtol=1e-4, atol=1e-5)
@@ -170,7 +193,7 @@ def test_lit_classifier_training_step_returns_cross_entropy(sub, rng):
 @graded("LitClassifier", points=2)
 def test_lit_classifier_logs_val_loss_and_val_acc_per_epoch(sub, rng):
     in_shape = [1, 8, 8]
-    x, y = make_data(rng, 160, in_shape)
+    x, y = make_learnable(rng, 160, in_shape)
     epochs = int(rng.integers(2, 4))
     got = sub.run(probe_fit, x[:96], y[:96], x[96:], y[96:], epochs, 1e-2, int(rng.integers(1 << 30)))
     expect(got["is_lightning"], "LitClassifier should be a LightningModule (import lightning as L; L.LightningModule)")
@@ -185,6 +208,12 @@ def test_lit_classifier_logs_val_loss_and_val_acc_per_epoch(sub, rng):
                                     "epoch (log in validation_step with the default on_epoch behaviour)")
     last = val_rows[-1]
     logits, labels = np.asarray(got["logits"]), y[96:]
+    expect(np.shape(logits) == (len(labels), 10) and np.shape(got["before"]) == (len(labels), 10),
+           "LitClassifier's forward does not give (N, num_classes) logits")
+    # first the job: the model learned (every correct model more than halves this loss; measured over seeds)
+    expect(cross_entropy(logits, labels) < 0.75 * cross_entropy(np.asarray(got["before"]), labels),
+           f"after {epochs} epochs of Trainer.fit the model has hardly learned: training_step should return the "
+           "cross-entropy of the batch and configure_optimizers an Adam over the parameters")
     close(float(last["val_loss"]), cross_entropy(logits, labels),
           "the last logged val_loss is not the cross-entropy of the final model on the validation data", rtol=1e-3, atol=1e-4)
     expect(last.get("val_acc", "") != "", "val_acc is missing from the last validation row")

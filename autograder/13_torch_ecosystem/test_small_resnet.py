@@ -1,22 +1,63 @@
-"""Hidden graders of small_resnet: resnet18 adapted to 1x8x8 inputs, 8x8 kept through layer1, logits, trainable."""
+"""Hidden graders of small_resnet: resnet18 adapted to 1x8x8 inputs, 8x8 kept through layer1, logits, trainable.
+
+What layer1's forward hook reports runs in the learner's process; it is backed by what the trusted side can
+check: with the same weights (filled by name from the run's seed, whatever order the model was built in),
+the learner's model must give the logits that torchvision's resnet18 adapted as the Precisions say gives in a
+clean worker that never loaded learner code.
+"""
 import numpy as np
 from sklearn.datasets import load_digits
 
 from dlcourse.grading import close, expect, graded, probe
 
 
-@probe
-def probe_shapes(mod, num_classes, n, train, seed):
+def fill_weights(model, seed):
+    """Give every floating parameter and buffer of ``model`` values drawn from ``seed`` and its name."""
+    import zlib
+
+    with torch.no_grad():
+        for name, t in list(model.named_parameters()) + list(model.named_buffers()):
+            if not t.is_floating_point():
+                continue
+            g = torch.Generator().manual_seed(seed + zlib.crc32(name.encode()))
+            if name.endswith("running_var") or (t.dim() == 1 and name.endswith("weight")):
+                t.copy_(0.5 + torch.rand(t.shape, generator=g))           # variances and batch-norm scales
+            elif t.dim() > 1:
+                t.copy_(torch.randn(t.shape, generator=g) * (t[0].numel() ** -0.5))
+            else:
+                t.copy_(0.1 * torch.randn(t.shape, generator=g))
+
+
+@probe(uses=[fill_weights])
+def probe_shapes(mod, num_classes, n, train, seed, x):
     torch.manual_seed(seed)
     model = mod.small_resnet(num_classes)
+    fill_weights(model, seed)
     seen = []
-    handle = model.layer1.register_forward_hook(lambda module, inputs, output: seen.append(list(output.shape)))
+    handle = torch.nn.Module.register_forward_hook(model.layer1, lambda module, inputs, output: seen.append(
+        list(output.shape)))
     model.train(train)
     with torch.no_grad():
-        out = model(torch.rand(n, 1, 8, 8))
+        out = model(torch.tensor(x))
     handle.remove()
     return {"layer1": seen, "out_shape": list(out.shape), "out": out.detach().double().numpy(),
             "n_params": int(sum(p.numel() for p in model.parameters()))}
+
+
+@probe(uses=[fill_weights])
+def probe_reference(mod, num_classes, train, seed, x):
+    # In a clean worker: torchvision's resnet18 adapted as the Precisions of 13 say, with the same weights.
+    import torchvision
+    from torch import nn
+
+    model = torchvision.models.resnet18(weights=None)
+    model.conv1 = nn.Conv2d(1, 64, kernel_size=3, stride=1, padding=1, bias=False)
+    model.maxpool = nn.Identity()
+    model.fc = nn.Linear(512, num_classes)
+    fill_weights(model, seed)
+    model.train(train)
+    with torch.no_grad():
+        return model(torch.tensor(x)).double().numpy()
 
 
 @probe
@@ -50,20 +91,25 @@ def resnet18_params(num_classes):
 @graded("small_resnet", points=2)
 def test_small_resnet_keeps_8x8_through_layer1(sub, rng):
     for train in (True, False):
-        n = int(rng.integers(2, 6))
-        got = sub.run(probe_shapes, int(rng.integers(2, 12)), n, train, int(rng.integers(1 << 30)))
+        n, k, seed = int(rng.integers(2, 6)), int(rng.integers(2, 12)), int(rng.integers(1 << 30))
+        x = rng.random((n, 1, 8, 8)).astype(np.float32)
+        got = sub.run(probe_shapes, k, n, train, seed, x)
         expect(len(got["layer1"]) == 1, "layer1 did not run exactly once in the forward pass")
         shape = tuple(got["layer1"][0])
         expect(shape == (n, 64, 8, 8),
                f"for a batch of {n} images of 1x8x8, layer1's output has shape {shape}; expected ({n}, 64, 8, 8): "
                "the first convolution and the pooling must keep the 8x8 spatial size")
+        want = sub.clean(probe_reference, k, train, seed, x)
+        close(got["out"], want, "with the same weights, small_resnet's logits differ from those of resnet18 with "
+                                "conv1 = a 3x3 stride-1 convolution, maxpool = Identity and a new fc",
+              rtol=1e-3, atol=1e-4)
 
 
 @graded("small_resnet", points=2)
 def test_small_resnet_logits_and_resnet18_layout(sub, rng):
     for train in (True, False):
         k, n = int(rng.integers(2, 15)), int(rng.integers(2, 6))
-        got = sub.run(probe_shapes, k, n, train, int(rng.integers(1 << 30)))
+        got = sub.run(probe_shapes, k, n, train, int(rng.integers(1 << 30)), rng.random((n, 1, 8, 8)).astype(np.float32))
         expect(tuple(got["out_shape"]) == (n, k), f"small_resnet({k}) on a batch of {n} gives output shape "
                                                  f"{tuple(got['out_shape'])}; expected ({n}, {k}) logits")
         out = np.asarray(got["out"])

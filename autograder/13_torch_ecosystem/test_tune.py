@@ -1,4 +1,8 @@
-"""Hidden graders of tune: exactly n_trials calls, the best (lowest) trial's params, seeded and reproducible."""
+"""Hidden graders of tune: exactly n_trials calls, the best (lowest) trial's params, seeded and reproducible.
+
+Reproducible means more than "the same twice": with a given seed the trials must be the ones optuna's
+TPESampler proposes for that seed, as a clean worker that never loaded learner code finds them.
+"""
 from dlcourse.grading import close, expect, graded, probe
 
 
@@ -29,6 +33,28 @@ def probe_tune(mod, n_trials, seeds, centre, costs):
             kind, best = type(best).__name__, None
         runs.append({"trials": trials, "best": best, "kind": kind})
     return runs
+
+
+@probe
+def probe_tpe(mod, n_trials, seed, centre, costs):
+    # In a clean worker: the search the Precisions ask for, run with optuna itself on the same objective.
+    import logging
+
+    import optuna
+
+    logging.getLogger("optuna").setLevel(logging.WARNING)
+    trials = []
+
+    def objective(trial):
+        x = trial.suggest_float("x", -5.0, 5.0)
+        width = trial.suggest_int("width", 1, 8)
+        act = trial.suggest_categorical("act", ["relu", "tanh", "gelu"])
+        trials.append({"x": float(x), "width": int(width), "act": str(act)})
+        return (x - centre) ** 2 + 0.1 * (width - 3) ** 2 + costs[act]
+
+    study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed))
+    study.optimize(objective, n_trials=n_trials)
+    return trials
 
 
 def draw(rng):
@@ -71,10 +97,17 @@ def test_tune_same_seed_same_search(sub, rng):
     n, centre, costs = draw(rng)
     seed = int(rng.integers(1 << 30))
     first, second = sub.run(probe_tune, n, [seed, seed], centre, costs)
+    expect(len(first["trials"]) == n and len(second["trials"]) == n,
+           f"tune(objective, n_trials={n}, seed) should call the objective exactly {n} times")
     expect([params_of(t) for t in first["trials"]] == [params_of(t) for t in second["trials"]],
            "two calls of tune with the same seed tried different parameters: seed the sampler "
            "(optuna.samplers.TPESampler(seed=seed))")
     expect(first["best"] == second["best"], "two calls of tune with the same seed returned different results")
+    want = sub.clean(probe_tpe, n, seed, centre, costs)   # the same seed must mean TPE's own search for it
+    expect(len(want) == n and all(params_of(a)["act"] == b["act"] and params_of(a)["width"] == b["width"]
+                                  and abs(params_of(a)["x"] - b["x"]) <= 1e-9 for a, b in zip(first["trials"], want)),
+           "the parameters tried are not those of optuna's TPESampler seeded with the seed argument "
+           "(optuna.create_study(direction=\"minimize\", sampler=optuna.samplers.TPESampler(seed=seed)))")
 
 
 @graded("tune", points=1)
@@ -82,6 +115,8 @@ def test_tune_seed_changes_search(sub, rng):
     n, centre, costs = draw(rng)
     a, b = (int(s) for s in rng.choice(1 << 30, size=2, replace=False))
     first, second = sub.run(probe_tune, n, [a, b], centre, costs)
+    expect(len(first["trials"]) == n and len(second["trials"]) == n,
+           f"tune(objective, n_trials={n}, seed) should call the objective exactly {n} times")
     expect([params_of(t) for t in first["trials"]] != [params_of(t) for t in second["trials"]],
            "tune with two different seeds tried exactly the same parameters: the sampler should be seeded "
            "with the seed argument, not a fixed number")

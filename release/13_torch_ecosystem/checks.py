@@ -161,3 +161,4 @@ def _(tune):
 
 
 check = checks.check
+needs = checks.needs

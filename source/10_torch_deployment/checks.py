@@ -127,6 +127,31 @@ def _(export_onnx):
         checks.expect(np.allclose(out, want, atol=1e-5), f"on a batch of {n} ONNX Runtime's output differs from the model's")
 
 
+@checks.of("compile_model")
+def _(compile_model):
+    model = _mlp()                         # 3 input features
+    graphs = []
+
+    def counting(gm, example_inputs):      # a backend that counts the graphs it receives
+        graphs.append(gm)
+        return gm.forward
+
+    with _quiet():
+        import torch._dynamo
+
+        torch._dynamo.reset()
+        compiled = compile_model(model, backend=counting)
+        checks.expect(callable(compiled), f"compile_model should return the compiled module, got a {type(compiled).__name__}")
+        with torch.no_grad():
+            for n in (6, 11, 20):
+                x = torch.linspace(-1, 1, n * 3).reshape(n, 3)
+                checks.expect(torch.allclose(compiled(x), model(x), atol=1e-6),
+                              f"on a batch of {n} the compiled module's output differs from the model's")
+    checks.expect(len(graphs) >= 1, "the backend given to compile_model received no graph: pass it to torch.compile")
+    checks.expect(len(graphs) == 1, f"the model was compiled {len(graphs)} times for batches of 6, 11 and 20 rows; "
+                                    "one graph should serve every batch size")
+
+
 def _affine_onnx(path):
     """y = 2 * x + 1 with an input called 'features' and a second output (x itself)."""
     from onnx import TensorProto, helper, numpy_helper
@@ -162,3 +187,4 @@ def _(onnx_predict):
 
 
 check = checks.check
+needs = checks.needs
