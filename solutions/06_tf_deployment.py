@@ -19,6 +19,8 @@ import tensorflow as tf
 import keras
 from ai_edge_litert.interpreter import Interpreter
 
+tf.get_logger().setLevel("WARNING")      # no INFO lines ("Assets written to ...") from every export
+
 print("TensorFlow", tf.__version__, "· Keras", keras.__version__)
 
 
@@ -49,36 +51,37 @@ print("but this shows")
 def draw_landscape(ax):
     def box(x, y, w, h, text, color):
         ax.add_patch(plt.Rectangle((x, y), w, h, facecolor=color, edgecolor="black"))
-        ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=9)
+        ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=8.5)
 
-    def arrow(x0, y0, x1, y1, label=""):
+    def arrow(x0, y0, x1, y1, label="", below=False):
         ax.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops=dict(arrowstyle="->", lw=1.4))
-        if label:
-            ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.12, label, ha="center", fontsize=7.5, color="dimgray")
+        if label:  # by the arrow's head, above it (or below it), clear of the line
+            ax.text(x1 - 0.08, y1 + (-0.08 if below else 0.08), label, ha="right",
+                    va="top" if below else "bottom", fontsize=7.5, color="dimgray")
 
     # the TFX pipeline around training, on the left
     ax.add_patch(plt.Rectangle((-0.2, -0.35), 4.3, 3.55, facecolor="none", edgecolor="gray", ls="--"))
     ax.text(1.95, 2.95, "TFX pipeline (orchestrated, tracked in ML Metadata)", ha="center", fontsize=8, color="gray")
     for i, name in enumerate(["ExampleGen", "StatisticsGen\nSchemaGen", "Transform", "Trainer", "Evaluator", "Pusher"]):
-        box(0.0 + (i % 3) * 1.35, 1.85 - (i // 3) * 1.5, 1.2, 0.8, name, "#eeeeee")
+        box(0.0 + (i % 3) * 1.35, 1.85 - (i // 3) * 1.5, 1.25, 0.8, name, "#eeeeee")
     for i in (0, 1, 3, 4):
-        arrow(1.2 + (i % 3) * 1.35, 2.25 - (i // 3) * 1.5, 1.35 + (i % 3) * 1.35, 2.25 - (i // 3) * 1.5)
+        arrow(1.25 + (i % 3) * 1.35, 2.25 - (i // 3) * 1.5, 1.35 + (i % 3) * 1.35, 2.25 - (i // 3) * 1.5)
     arrow(3.3, 1.85, 0.6, 1.15)
     box(5.0, 1.2, 2.1, 1.0, "Keras model\n→ SavedModel\nexport_dir/<version>/", "#cfe2f3")
-    arrow(4.1, 1.7, 5.0, 1.7, "export")
+    arrow(4.1, 1.7, 5.0, 1.7, "export")   # (its label ends by the arrow's head)
     targets = [("TF Serving\nREST :8501 · gRPC :8500", "#d9ead3", 2.6, "load"),
                ("TFLite flatbuffer (.tflite)\nAndroid · iOS · edge", "#fff2cc", 1.2, "TFLiteConverter"),
                ("TF.js model.json + shards\nbrowser · Node.js", "#f4cccc", -0.2, "tensorflowjs_converter")]
     for text, color, y, label in targets:
         box(8.6, y, 2.6, 0.9, text, color)
-        arrow(7.1, 1.7, 8.6, y + 0.45, label)
+        arrow(7.1, 1.7, 8.6, y + 0.45, label, below=y < 0)
     ax.set_xlim(-0.4, 11.4)
     ax.set_ylim(-0.5, 3.6)
     ax.axis("off")
 
 
 if __name__ == "__main__":
-    fig, ax = plt.subplots(figsize=(11, 3.8))
+    fig, ax = plt.subplots(figsize=(12, 3.8))
     draw_landscape(ax)
     plt.show()
 
@@ -153,6 +156,44 @@ if __name__ == "__main__":
     interpreter.invoke()                                               # 6. run, read
     y = interpreter.get_tensor(out["index"])
     print("TFLite:", y.shape, y.dtype, " max |TFLite - Keras| =", float(np.abs(y - tiny(batch.astype(np.float32))).max()))
+
+
+if __name__ == "__main__":
+    import logging
+    import warnings
+
+    def max_error(model_bytes):
+        # largest |TFLite - Keras| of `tiny` on the batch above, run by LiteRT's interpreter
+        runner = Interpreter(model_content=model_bytes)
+        (i,), (o,) = runner.get_input_details(), runner.get_output_details()
+        runner.resize_tensor_input(i["index"], batch.shape)
+        with quiet():
+            runner.allocate_tensors()
+        runner.set_tensor(i["index"], batch.astype(np.float32))
+        runner.invoke()
+        return float(np.abs(runner.get_tensor(o["index"]) - tiny(batch.astype(np.float32))).max())
+
+    fn = tf.function(lambda t: tiny(t)).get_concrete_function(tf.TensorSpec([None, 4], tf.float32))
+    logging.getLogger("absl").setLevel(logging.ERROR)            # the "deprecated path" notice
+    with quiet():
+        one_arg = tf.lite.TFLiteConverter.from_concrete_functions([fn]).convert()
+        with_model = tf.lite.TFLiteConverter.from_concrete_functions([fn], tiny).convert()
+    for name, blob in (("[fn]", one_arg), ("[fn], tiny", with_model)):
+        error = max_error(blob)                                    # tiny's outputs lie in [0, 1]
+        print(f"from_concrete_functions({name}):".ljust(42), "agrees with Keras:", error < 1e-5,
+              f"(max error {error:.1e})" if error < 1e-5 else "")
+
+    with warnings.catch_warnings(record=True) as caught:            # the old interpreter, once
+        warnings.simplefilter("always")
+        old = tf.lite.Interpreter(model_content=tiny_bytes)
+    message = next(str(w.message) for w in caught if "Interpreter" in str(w.message))
+    print("tf.lite.Interpreter warns:", " ".join(message.split()).split(" See the")[0])
+    old.resize_tensor_input(old.get_input_details()[0]["index"], batch.shape)
+    with quiet():
+        old.allocate_tensors()
+    old.set_tensor(old.get_input_details()[0]["index"], batch.astype(np.float32))
+    old.invoke()
+    print("same outputs as LiteRT's interpreter:", np.array_equal(old.get_tensor(old.get_output_details()[0]["index"]), y))
 
 
 def convert_variant(model, variant, calibration=None):
@@ -263,29 +304,33 @@ def tflite_predict(model_bytes, x):
 
 
 if __name__ == "__main__":
-    from sklearn.datasets import load_digits
+    with needs("export_for_serving", "predict_url", "serving_request", "parse_serving_response",
+               "to_tflite", "tflite_predict"):
+        from sklearn.datasets import load_digits
 
-    digits = load_digits()
-    x_all = (digits.data / 16.0).astype(np.float32)
-    y_all = digits.target
-    x_train, y_train, x_test, y_test = x_all[:1500], y_all[:1500], x_all[1500:], y_all[1500:]
+        url = predict_url("digits")
 
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(256, activation="relu"),
-                              keras.layers.Dense(256, activation="relu"), keras.layers.Dense(10, activation="softmax")])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(x_train, y_train, epochs=10, batch_size=64, verbose=0)
+        digits = load_digits()
+        x_all = (digits.data / 16.0).astype(np.float32)
+        y_all = digits.target
+        x_train, y_train, x_test, y_test = x_all[:1500], y_all[:1500], x_all[1500:], y_all[1500:]
 
-    base = os.path.join(tempfile.mkdtemp(prefix="digits-"), "digits")
-    path = export_for_serving(model, base, version=1)
-    print("exported to", path, "· served at", predict_url("digits"))
-    served = parse_serving_response(local_predict(base, serving_request(x_test)))
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(256, activation="relu"),
+                                  keras.layers.Dense(256, activation="relu"), keras.layers.Dense(10, activation="softmax")])
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        model.fit(x_train, y_train, epochs=10, batch_size=64, verbose=0)
 
-    float_bytes, quant_bytes = to_tflite(model), to_tflite(model, quantize=True)
-    results = {"Keras": model.predict(x_test, verbose=0), "Serving (JSON)": served,
-               "TFLite float": tflite_predict(float_bytes, x_test),
-               "TFLite quantized": tflite_predict(quant_bytes, x_test)}
-    for name, probs in results.items():
-        print(f"{name:17s} accuracy {np.mean(probs.argmax(axis=1) == y_test):.3f}")
-    print(f"TFLite sizes: float {len(float_bytes) / 1024:.0f} KiB, quantized {len(quant_bytes) / 1024:.0f} KiB "
-          f"({len(quant_bytes) / len(float_bytes):.2f}x)")
+        base = os.path.join(tempfile.mkdtemp(prefix="digits-"), "digits")
+        path = export_for_serving(model, base, version=1)
+        print("exported to <tmp>/" + os.path.relpath(path, os.path.dirname(base)), "· served at", url)
+        served = parse_serving_response(local_predict(base, serving_request(x_test)))
+
+        float_bytes, quant_bytes = to_tflite(model), to_tflite(model, quantize=True)
+        results = {"Keras": model.predict(x_test, verbose=0), "Serving (JSON)": served,
+                   "TFLite float": tflite_predict(float_bytes, x_test),
+                   "TFLite quantized": tflite_predict(quant_bytes, x_test)}
+        for name, probs in results.items():
+            print(f"{name:17s} accuracy {np.mean(probs.argmax(axis=1) == y_test):.3f}")
+        print(f"TFLite sizes: float {len(float_bytes) / 1024:.0f} KiB, quantized {len(quant_bytes) / 1024:.0f} KiB "
+              f"({len(quant_bytes) / len(float_bytes):.2f}x)")

@@ -159,3 +159,4 @@ def _(tflite_predict):
 
 
 check = checks.check
+needs = checks.needs
