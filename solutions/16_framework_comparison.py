@@ -25,6 +25,70 @@ print("TensorFlow", tf.__version__, "| Keras", keras.__version__, "| PyTorch", t
       "| scikit-learn", sklearn.__version__)
 
 
+print("Keras", keras.__version__, "| TensorFlow", tf.__version__,
+      "| tf.keras.Sequential is keras.Sequential:", tf.keras.Sequential is keras.Sequential)
+
+
+def draw_stack():
+    from matplotlib.patches import FancyBboxPatch
+
+    boxes = [  # (x, y, width, height, text, colour)
+        (0, 0, 12, 0.8, "hardware: CPU · NVIDIA / AMD GPU · Apple GPU · TPU", "#e9ecef"),
+        (0, 1, 4, 0.8, "TensorFlow runtime (C++) · XLA", "#ffd8a8"),
+        (4, 1, 4, 0.8, "ATen (C++) · TorchInductor", "#ffc9c9"),
+        (8, 1, 4, 0.8, "NumPy · SciPy · Cython", "#d0ebff"),
+        (0, 2, 4, 0.8, "TensorFlow Core\ntf.Variable · GradientTape\ntf.function", "#ffd8a8"),
+        (4, 2, 4, 0.8, "PyTorch\ntorch.Tensor · autograd\nnn.Module", "#ffc9c9"),
+        (0, 3, 6, 0.8, "Keras 3: Layer · Model · compile / fit\n(backend: TensorFlow, JAX or PyTorch)", "#fff3bf"),
+        (6, 3, 2, 0.8, "Lightning\n(on PyTorch)", "#ffc9c9"),
+        (8, 2, 4, 1.8, "scikit-learn\nwhole algorithms behind\nfit / predict / transform;\nPipeline, GridSearchCV", "#d0ebff"),
+    ]
+    fig, ax = plt.subplots(figsize=(10, 3.8))
+    for x, y, w, h, text, colour in boxes:
+        ax.add_patch(FancyBboxPatch((x + 0.06, y + 0.06), w - 0.12, h - 0.12, boxstyle="round,pad=0.02",
+                                    fc=colour, ec="0.35"))
+        ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=8.5)
+    ax.annotate("", xy=(-0.35, 3.8), xytext=(-0.35, 0.1), arrowprops=dict(arrowstyle="-|>", lw=1.3))
+    ax.text(-0.75, 1.95, "higher: less code, fewer choices", rotation=90, ha="center", va="center", fontsize=8.5)
+    ax.set_xlim(-1.1, 12.1); ax.set_ylim(-0.1, 3.95); ax.axis("off")
+    ax.set_title("You write code against one layer; the layers below it run that code", fontsize=10)
+    plt.show()
+
+
+if __name__ == "__main__":
+    draw_stack()
+
+
+# Monthly PyPI downloads (millions) at five snapshots of the best-of-ml-python list (ml-tooling,
+# github.com/ml-tooling/best-of-ml-python: its README on each date below), and its GitHub counts of
+# 26 June 2025. Typed in from those pages: the notebook never goes online.
+SNAPSHOTS = ["2021-05-14", "2022-05-26", "2023-05-26", "2024-05-30", "2025-06-26"]
+PYPI_MONTHLY_M = {"scikit-learn": [23, 34, 36, 67, 99], "torch": [3.8, 9.3, 10, 29, 46],
+                  "tensorflow": [11, 17, 16, 22, 22], "keras": [3.4, 10, 10, 18, 14]}
+GITHUB_2025 = {"TensorFlow": (190, 4.9), "PyTorch": (91, 5.7), "Keras": (63, 1.4), "scikit-learn": (62, 3.3)}
+
+
+def draw_popularity():
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, 3.4))
+    when = np.arange(len(SNAPSHOTS))
+    for name, values in PYPI_MONTHLY_M.items():
+        left.plot(when, values, marker="o", label=name)
+    left.set_xticks(when, [s[:7] for s in SNAPSHOTS])
+    left.set_xlabel("snapshot (year-month)"); left.set_ylabel("PyPI downloads / month (M)")
+    left.set_title("Installs from PyPI (machines, not people)", fontsize=10); left.legend(fontsize=8)
+    names = list(GITHUB_2025)
+    x = np.arange(len(names))
+    right.bar(x - 0.2, [GITHUB_2025[n][0] for n in names], 0.4, label="stars (thousands)")
+    right.bar(x + 0.2, [GITHUB_2025[n][1] * 10 for n in names], 0.4, label="contributors (hundreds)")
+    right.set_xticks(x, names); right.legend(fontsize=8)
+    right.set_title("GitHub, 26 June 2025", fontsize=10)
+    plt.tight_layout(); plt.show()
+
+
+if __name__ == "__main__":
+    draw_popularity()
+
+
 def regression_sklearn(X_train, y_train, X_test):
     from sklearn.linear_model import LinearRegression
     return LinearRegression().fit(X_train, y_train).predict(X_test)
@@ -110,26 +174,30 @@ def time_calls(fn, x, repeats=200):
     return (time.perf_counter() - start) / repeats
 
 
-if __name__ == "__main__":
-    import warnings
+USE_INDUCTOR = False    # True: torch.compile's default backend (tens of seconds of compiling on 2 CPU cores)
 
+if __name__ == "__main__":
     x_tf, x_torch = tf.random.normal((64,)), torch.randn(64)
     graph_tf = tf.function(many_small_ops_tf)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")                # torch.jit is deprecated in favour of torch.export/compile
-        scripted = torch.jit.trace(many_small_ops_torch, (x_torch,))
+    backend = "inductor" if USE_INDUCTOR else "aot_eager"
+    compiled = torch.compile(many_small_ops_torch, backend=backend)
+    start = time.perf_counter()
+    compiled(x_torch)                                  # the first call captures (and compiles) the graph
+    print(f"torch.compile ({backend}): first call {time.perf_counter() - start:.1f} s;",
+          "same values as eager:", torch.allclose(compiled(x_torch), many_small_ops_torch(x_torch)))
     timings = {"TF eager": time_calls(many_small_ops_tf, x_tf), "TF tf.function": time_calls(graph_tf, x_tf),
                "torch eager": time_calls(many_small_ops_torch, x_torch),
-               "torch TorchScript": time_calls(scripted, x_torch)}
+               f"torch.compile ({backend})": time_calls(compiled, x_torch)}
     for name, seconds in timings.items():
-        print(f"{name:18s} {seconds * 1e6:8.0f} µs per call")
+        print(f"{name:26s} {seconds * 1e6:8.0f} µs per call")
     fig, ax = plt.subplots(figsize=(6, 2.5))
-    ax.barh(list(timings), [s * 1e6 for s in timings.values()], color=["#f4a582", "#92c5de"] * 2)
-    ax.set_xlabel("µs per call (150 tiny ops)"); ax.invert_yaxis()
-    plt.show()
+    ax.barh(list(timings), [s * 1e3 for s in timings.values()], color=["#f4a582", "#92c5de"] * 2)
+    ax.set_xlabel("milliseconds per call (150 tiny ops)"); ax.invert_yaxis()
+    plt.tight_layout(); plt.show()
 
 
 if __name__ == "__main__":
+    import contextlib
     import io
     import os
     import pickle
@@ -141,11 +209,13 @@ if __name__ == "__main__":
     torch_model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3))
     sk_model = LogisticRegression(max_iter=1000).fit(np.random.default_rng(0).normal(size=(30, 4)), np.arange(30) % 3)
     sizes = {}
-    with warnings.catch_warnings():
+    chatter = io.StringIO()                            # the converters' progress messages
+    with warnings.catch_warnings(), contextlib.redirect_stdout(chatter), contextlib.redirect_stderr(chatter):
         warnings.simplefilter("ignore")
+        tf.get_logger().setLevel("ERROR")
         sizes["TF Lite (Keras)"] = len(tf.lite.TFLiteConverter.from_keras_model(keras_model).convert())
         buffer = io.BytesIO()
-        torch.jit.save(torch.jit.script(torch_model), buffer)
+        torch.jit.save(torch.jit.script(torch_model), buffer)         # TorchScript: deprecated, still common
         sizes["TorchScript"] = len(buffer.getvalue())
         program = torch.export.export(torch_model, (torch.randn(2, 4),))
         path = os.path.join(tempfile.mkdtemp(), "model.pt2")
@@ -224,16 +294,58 @@ def cv_accuracy(pipeline, X, y, folds=5):
     return float(cross_val_score(pipeline, X, y, cv=folds, scoring="accuracy").mean())
 
 
+class NearestCentroidDemo(ClassifierMixin, BaseEstimator):
+    """Predicts the class whose (shrunk) centroid is nearest; probabilities from a softmax of -distance²."""
+
+    def __init__(self, shrink=0.0):
+        self.shrink = shrink                              # stored unchanged, nothing else
+
+    def fit(self, X, y):
+        X = np.asarray(X, dtype=np.float64)
+        self.classes_, codes = np.unique(np.asarray(y), return_inverse=True)
+        centre = X.mean(axis=0)
+        means = np.stack([X[codes == k].mean(axis=0) for k in range(len(self.classes_))])
+        self.centroids_ = centre + (1 - self.shrink) * (means - centre)
+        return self
+
+    def predict_proba(self, X):
+        d2 = ((np.asarray(X, dtype=np.float64)[:, None, :] - self.centroids_[None]) ** 2).sum(axis=2)
+        e = np.exp(-(d2 - d2.min(axis=1, keepdims=True)))
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+if __name__ == "__main__":
+    from sklearn.base import clone
+    from sklearn.datasets import load_wine
+    from sklearn.model_selection import GridSearchCV
+
+    X_wine, y_wine = load_wine(return_X_y=True)
+    names_wine = load_wine().target_names[y_wine]                 # string labels
+    demo = Pipeline([("scale", StandardScaler()), ("nc", NearestCentroidDemo())])
+    print("clone keeps the parameters:", clone(demo).get_params()["nc__shrink"] == demo.get_params()["nc__shrink"])
+    print("5-fold accuracy:", cross_val_score(demo, X_wine, names_wine, cv=5).mean().round(3))
+    search = GridSearchCV(demo, {"nc__shrink": [0.0, 0.5, 0.9]}, cv=5).fit(X_wine, names_wine)
+    print("best:", search.best_params_, "score", round(search.best_score_, 3))
+
+
 class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
     """A one-hidden-layer PyTorch MLP with scikit-learn's estimator API."""
 
     def __init__(self, hidden=32, epochs=50, lr=1e-2, random_state=0):
-        self.hidden = hidden              # store the arguments as given, nothing else
+        # store the four arguments unchanged, under the same names; nothing else
+        self.hidden = hidden
         self.epochs = epochs
         self.lr = lr
         self.random_state = random_state
 
     def fit(self, X, y):
+        # TODO 1: X as a float32 tensor; classes_ and the integer code of each label (np.unique, return_inverse=True)
+        # TODO 2: seed torch with self.random_state here, then build Linear(d, hidden) -> ReLU -> Linear(hidden, K)
+        # TODO 3: Adam(lr=self.lr) and cross-entropy: `epochs` passes over the data (full batch or mini-batches)
+        # TODO 4: return self
         X = torch.as_tensor(np.asarray(X, dtype=np.float32))
         self.classes_, codes = np.unique(np.asarray(y), return_inverse=True)
         targets = torch.as_tensor(codes.reshape(-1), dtype=torch.long)
@@ -254,12 +366,14 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X):
+        # TODO 5: eval mode and no gradients; the softmax of the logits as a NumPy array (n, len(classes_))
         self.model_.eval()
         with torch.no_grad():
             logits = self.model_(torch.as_tensor(np.asarray(X, dtype=np.float32)))
         return torch.softmax(logits, dim=1).numpy().astype(np.float64)
 
     def predict(self, X):
+        # TODO 6: the label (from classes_) of the most probable class of each row
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
@@ -269,14 +383,24 @@ if __name__ == "__main__":
 
     X_iris, y_iris = load_iris(return_X_y=True)
     names = load_iris().target_names[y_iris]                       # string labels work too
-    pipe = Pipeline([("scale", StandardScaler()), ("mlp", TorchMLPClassifier(epochs=30))])
-    print("5-fold accuracy:", cross_val_score(pipe, X_iris, names, cv=5).mean().round(3))
-    search = GridSearchCV(pipe, {"mlp__hidden": [4, 32], "mlp__lr": [1e-3, 1e-2]}, cv=3).fit(X_iris, names)
-    print("best:", search.best_params_, "score", round(search.best_score_, 3))
+    with needs("TorchMLPClassifier"):
+        pipe = Pipeline([("scale", StandardScaler()), ("mlp", TorchMLPClassifier(epochs=30))])
+        print("5-fold accuracy:", cross_val_score(pipe, X_iris, names, cv=5).mean().round(3))
+        search = GridSearchCV(pipe, {"mlp__hidden": [4, 32], "mlp__lr": [1e-3, 1e-2]}, cv=3).fit(X_iris, names)
+        print("best:", search.best_params_, "score", round(search.best_score_, 3))
 
 
 def same_model_four_ways(X_train, y_train, X_test, y_test):
     """Test accuracy of one multinomial logistic regression written in four frameworks."""
+    # TODO 1: float32 features, int64 labels; d = number of features, k = max label + 1
+    # TODO 2: "sklearn": LogisticRegression(max_iter=1000), fitted, then its accuracy on the test set
+    # TODO 3: "keras": Sequential(Input((d,)), Dense(k, softmax)); compile (Adam, sparse categorical
+    #         cross-entropy), fit, then the test accuracy of that model
+    # TODO 4: "torch": nn.Linear(d, k), an optimizer, a loop of zero_grad / cross_entropy / backward / step;
+    #         then the accuracy of the argmax of its test logits
+    # TODO 5: "tf_core": tf.Variable weight (d, k) and bias (k), a loop with tf.GradientTape and assign_sub;
+    #         then the accuracy of the argmax of X_test @ w + b
+    # TODO 6: return the four accuracies as Python floats under exactly these keys
     X_train, X_test = np.asarray(X_train, np.float32), np.asarray(X_test, np.float32)
     y_train, y_test = np.asarray(y_train, np.int64), np.asarray(y_test, np.int64)
     d, k = X_train.shape[1], int(max(y_train.max(), y_test.max())) + 1
@@ -286,7 +410,7 @@ def same_model_four_ways(X_train, y_train, X_test, y_test):
     # scikit-learn: one line to fit, one to score
     out["sklearn"] = float(LogisticRegression(max_iter=1000).fit(X_train, y_train).score(X_test, y_test))
 
-    # Keras: declare, compile, fit (full batch: one step per epoch)
+    # Keras: declare, compile, fit
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input((d,)), keras.layers.Dense(k, activation="softmax")])
     model.compile(optimizer=keras.optimizers.Adam(lr), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
@@ -324,11 +448,40 @@ def same_model_four_ways(X_train, y_train, X_test, y_test):
     return out
 
 
+keras_net = keras.Sequential([keras.Input((5,)), keras.layers.Dense(8), keras.layers.BatchNormalization(),
+                              keras.layers.Dense(3)])
+keras_net.layers[0].trainable = False                       # freeze the first Dense layer
+trainable = sum(int(np.prod(w.shape)) for w in keras_net.trainable_weights)
+print("Keras: count_params()", keras_net.count_params(), "| trainable", trainable,
+      "| non-trainable", keras_net.count_params() - trainable)
+
+torch_net = nn.Sequential(nn.Linear(5, 8), nn.BatchNorm1d(8), nn.Linear(8, 3))
+torch_net[0].requires_grad_(False)                          # freeze the first Linear layer
+print("torch: parameters", sum(p.numel() for p in torch_net.parameters()),
+      "| trainable", sum(p.numel() for p in torch_net.parameters() if p.requires_grad),
+      "| buffers", sum(b.numel() for b in torch_net.buffers()), [name for name, _ in torch_net.named_buffers()])
+
+
 def count_parameters(model):
     """Number of parameters of a Keras model (all weights) or a torch module (all parameters)."""
     if isinstance(model, torch.nn.Module):
         return int(sum(p.numel() for p in model.parameters()))   # frozen ones too; buffers are not parameters
     return int(model.count_params())                             # Keras: trainable and non-trainable weights
+
+
+def choose_export(needs):
+    """Rules in order; the first that applies decides; a missing key counts as False."""
+    if needs.get("phone", False):
+        return "LiteRT (.tflite)"
+    if needs.get("browser", False):
+        return "TF.js"
+    if needs.get("server", False):
+        return "SavedModel + TF Serving"
+    return ".keras file"
+
+
+for case in ({}, {"server": True}, {"browser": True, "server": True}, {"phone": True, "browser": False}):
+    print(f"{str(case):40s} -> {choose_export(case)}")
 
 
 def choose_framework(needs):

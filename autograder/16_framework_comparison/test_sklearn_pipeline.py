@@ -1,4 +1,7 @@
-"""Hidden tests of sklearn_pipeline: an unfitted StandardScaler -> LogisticRegression(max_iter=1000)."""
+"""Hidden tests of sklearn_pipeline: an unfitted StandardScaler -> LogisticRegression(max_iter=1000).
+
+A class name proves nothing: the structure test also requires the first step to standardise data drawn
+here, and the behaviour test compares the fitted pipeline's probabilities with a reference computed here."""
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
@@ -8,19 +11,36 @@ from dlcourse.grading import close, expect, graded, probe
 
 
 @probe
-def probe_structure(mod):
+def probe_structure(mod, X):
+    """What the pipeline is (real scikit-learn classes), whether it is unfitted, and what its first step does
+    to data drawn by the test (so its class alone decides nothing)."""
+    from sklearn.base import clone
     from sklearn.exceptions import NotFittedError
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
     from sklearn.utils.validation import check_is_fitted
 
     pipe = mod.sklearn_pipeline()
-    out = {"type": type(pipe).__name__, "steps": [type(step).__name__ for _, step in getattr(pipe, "steps", [])]}
-    if out["steps"]:
-        out["max_iter"] = getattr(pipe.steps[-1][1], "max_iter", None)
+    out = {"pipeline": isinstance(pipe, Pipeline)}
+    steps = list(getattr(pipe, "steps", None) or [])
+    out["n_steps"] = len(steps)
+    if steps:
+        first, last = steps[0][1], steps[-1][1]
+        out["scaler_first"] = isinstance(first, StandardScaler)
+        out["logistic_last"] = isinstance(last, LogisticRegression)
+        out["max_iter"] = last.get_params().get("max_iter") if hasattr(last, "get_params") else None
         try:
-            check_is_fitted(pipe.steps[0][1])
-            out["fitted"] = True
+            pipe.predict(X[:3])
+            out["unfitted"] = False
         except NotFittedError:
-            out["fitted"] = False
+            out["unfitted"] = True
+        try:
+            check_is_fitted(first)
+            out["unfitted"] = False
+        except NotFittedError:
+            pass
+        out["first_step_output"] = np.asarray(clone(first).fit_transform(X), dtype=np.float64)
     return out
 
 
@@ -43,13 +63,16 @@ def _data(rng):
 
 @graded("sklearn_pipeline", points=1)
 def test_sklearn_pipeline_is_an_unfitted_scaler_then_logistic_regression(sub, rng):
-    got = sub.run(probe_structure)
-    expect(got["type"] == "Pipeline", "sklearn_pipeline should return a sklearn.pipeline.Pipeline")
-    expect(len(got["steps"]) >= 2 and got["steps"][0] == "StandardScaler" and got["steps"][-1] == "LogisticRegression",
+    X, _, _ = _data(rng)
+    got = sub.run(probe_structure, X)
+    expect(got["pipeline"] is True, "sklearn_pipeline should return a sklearn.pipeline.Pipeline")
+    expect(got["n_steps"] >= 2 and got.get("scaler_first") is True and got.get("logistic_last") is True,
            "the pipeline's first step should be a StandardScaler and its last a LogisticRegression")
+    close(got["first_step_output"], (X - X.mean(axis=0)) / X.std(axis=0),
+          "the pipeline's first step should standardise each feature (zero mean, unit variance)", rtol=1e-6, atol=1e-8)
     expect(got.get("max_iter") == 1000, "the LogisticRegression should allow max_iter=1000 iterations")
-    expect(got.get("fitted") is False, "sklearn_pipeline should return an unfitted pipeline (fitting happens later, "
-                                       "on training data only)")
+    expect(got.get("unfitted") is True, "sklearn_pipeline should return an unfitted pipeline (fitting happens later, "
+                                        "on training data only)")
 
 
 @graded("sklearn_pipeline", points=2)

@@ -65,6 +65,9 @@ def _(TorchMLPClassifier):
     checks.expect(set(est.predict(X)) <= {"no", "yes"}, "predict should return the original labels")
     again = TorchMLPClassifier(hidden=8, epochs=40, lr=0.05, random_state=1).fit(X, labels).predict_proba(X[:5])
     checks.expect(np.array_equal(proba, again), "two fits with the same random_state should give identical probabilities")
+    refit = est.fit(X, labels).predict_proba(X[:5])
+    checks.expect(np.array_equal(proba, refit), "fitting the same estimator a second time should give identical "
+                                                "probabilities: seed torch in fit, not in __init__")
 
 
 @checks.of("same_model_four_ways")
@@ -116,3 +119,4 @@ def _(choose_framework):
 
 
 check = checks.check
+needs = checks.needs
