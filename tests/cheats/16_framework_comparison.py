@@ -154,15 +154,15 @@ CHEATS = {
         '''),
 
     # same_model_four_ways reports scikit-learn's accuracy under every key, training nothing else.
-    "16_four_ways_copies_the_sklearn_accuracy": Cheat(SKLEARN_ONLY + '''
+    "16_four_ways_copies_the_sklearn_accuracy": Cheat(SKLEARN_ONLY + dedent('''
         def same_model_four_ways(X_train, y_train, X_test, y_test):
             acc = _sklearn_accuracy(X_train, y_train, X_test, y_test)
             return {"sklearn": acc, "keras": acc, "torch": acc, "tf_core": acc}
-        ''', earned=PARAMS_ONLY + 2.0),
+        '''), earned=PARAMS_ONLY + 2.0),
 
     # ... and trains each framework for show, but reports scikit-learn's number (a value can't be told from the
     # copy, its dependence on training can).
-    "16_four_ways_trains_but_reports_sklearn": Cheat(SKLEARN_ONLY + '''
+    "16_four_ways_trains_but_reports_sklearn": Cheat(SKLEARN_ONLY + dedent('''
         def same_model_four_ways(X_train, y_train, X_test, y_test):
             import keras, torch
             acc = _sklearn_accuracy(X_train, y_train, X_test, y_test)
@@ -173,18 +173,18 @@ CHEATS = {
             linear = torch.nn.Linear(np.shape(X_train)[1], k)
             torch.nn.functional.cross_entropy(linear(torch.as_tensor(X_train)), torch.as_tensor(y_train)).backward()
             return {"sklearn": acc, "keras": acc, "torch": acc, "tf_core": acc}
-        ''', earned=PARAMS_ONLY + 2.0),
+        '''), earned=PARAMS_ONLY + 2.0),
 
     # A known hole, kept visible: code that recognises the graders' reversed gradients (here: graphs forced to run
     # eagerly) can answer that call differently. The learner's process is the learner's; any in-process
     # instrumentation can be noticed.
-    "16_four_ways_notices_the_reversed_gradients": Cheat(SKLEARN_ONLY + '''
+    "16_four_ways_notices_the_reversed_gradients": Cheat(SKLEARN_ONLY + dedent('''
         def same_model_four_ways(X_train, y_train, X_test, y_test):
             import tensorflow as tf
             acc = _sklearn_accuracy(X_train, y_train, X_test, y_test)
             other = 0.0 if tf.config.functions_run_eagerly() else acc
             return {"sklearn": acc, "keras": other, "torch": other, "tf_core": other}
-        ''', earned=PARAMS_ONLY + 2.0,
+        '''), earned=PARAMS_ONLY + 2.0,
         xfail="in-process instrumentation can be detected: a submission that recognises the reversed-gradient call of "
               "same_model_four_ways's graders earns its three framework points (docs/security.md, 'Not protected')"),
 }
