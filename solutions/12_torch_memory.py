@@ -13,16 +13,23 @@ from torch import nn
 from torch.utils.checkpoint import checkpoint, checkpoint_sequential
 
 torch.manual_seed(0)
+# Small models run fastest on one thread (and far faster than several on a busy shared machine).
+torch.set_num_threads(1)
 print("torch", torch.__version__)
 
 
-def saved_bytes(fn):
-    """Run ``fn()`` and return (its result, the bytes autograd saved for the backward pass)."""
+def saved_bytes(fn, model=None):
+    """Run ``fn()`` and return (its result, the bytes autograd saved for the backward pass).
+
+    A linear layer also keeps a reference to its weight for the backward pass: that costs no memory,
+    so tensors that share memory with ``model``'s parameters are not counted."""
     total = 0
+    own = {p.untyped_storage().data_ptr() for p in model.parameters()} if model is not None else set()
 
     def pack(t):
         nonlocal total
-        total += t.numel() * t.element_size()
+        if t.untyped_storage().data_ptr() not in own:
+            total += t.numel() * t.element_size()
         return t
 
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
@@ -41,7 +48,7 @@ print(f"parameters: {n_params} = {n_params * 4 / 2**20:.2f} MiB in float32; with
       f"{4 * n_params * 4 / 2**20:.2f} MiB")
 for batch in (32, 256):
     x = torch.randn(batch, 128)
-    _, size = saved_bytes(lambda: net(x).sum())
+    _, size = saved_bytes(lambda: net(x).sum(), net)
     print(f"batch {batch:3d}: activations saved for backward {size / 2**20:.2f} MiB")
 
 
@@ -50,7 +57,7 @@ if __name__ == "__main__":
 
     batches = [16, 64, 256, 1024]
     fixed = {"parameters": n_params * 4, "gradients": n_params * 4, "Adam state": 2 * n_params * 4}
-    acts = [saved_bytes(lambda: net(torch.randn(b, 128)).sum())[1] for b in batches]
+    acts = [saved_bytes(lambda: net(torch.randn(b, 128)).sum(), net)[1] for b in batches]
     bottom = np.zeros(len(batches))
     plt.figure(figsize=(7, 3.5))
     for label, value in fixed.items():
@@ -81,6 +88,9 @@ print("same gradient as the full batch:", all(torch.allclose(a, p.grad, atol=1e-
 
 def accumulation_step(model, optimizer, loss_fn, micro_batches):
     """One optimizer step on the gradients of all micro-batches; returns the full-batch loss."""
+    # TODO 1: clear the gradients; count the samples of all micro-batches together.
+    # TODO 2: for each micro-batch: its mean loss, weighted by its share of the samples; backward.
+    # TODO 3: one optimizer step; return the full-batch loss (the sum of the weighted losses) as a float.
     optimizer.zero_grad()
     total = sum(len(x) for x, _ in micro_batches)
     full_loss = 0.0
@@ -94,11 +104,13 @@ def accumulation_step(model, optimizer, loss_fn, micro_batches):
 
 for dtype in (torch.float32, torch.float16, torch.bfloat16):
     info = torch.finfo(dtype)
-    print(f"{str(dtype):15s} max {info.max:.3g}  smallest normal {info.tiny:.3g}  eps {info.eps:.3g}")
-print("1e-8 in float16:", torch.tensor(1e-8, dtype=torch.float16).item(),
-      "| in bfloat16:", torch.tensor(1e-8, dtype=torch.bfloat16).item())
-print("70000 in float16:", torch.tensor(70000.0, dtype=torch.float16).item(),
-      "| 1 + 1/256 in bfloat16:", torch.tensor(1 + 1 / 256, dtype=torch.bfloat16).item())
+    print(f"{str(dtype):15s} max {info.max:.3g}  smallest normal {info.tiny:.3g}  "
+          f"smallest subnormal {info.tiny * info.eps:.2g}  eps {info.eps:.3g}")
+for value in (1e-8, 1e-40, 1e-41, 70000.0, 3.4e38):
+    f32 = torch.tensor(value, dtype=torch.float32)
+    print(f"{value:g}: float32 {f32.item():.4g} | float16 {f32.half().item():.4g} | "
+          f"bfloat16 {f32.bfloat16().item():.4g}")
+print("1 + 1/256 in bfloat16:", torch.tensor(1 + 1 / 256, dtype=torch.bfloat16).item())
 
 
 layer = nn.Linear(4, 3)
@@ -164,14 +176,14 @@ hooks = [block.register_forward_pre_hook(lambda m, args, i=i: calls.__setitem__(
          for i, block in enumerate(blocks)]
 x = torch.randn(32, 64)
 
-out_plain, plain_size = saved_bytes(lambda: blocks(x))
+out_plain, plain_size = saved_bytes(lambda: blocks(x), blocks)
 out_plain.sum().backward()
 grads_plain = [p.grad.clone() for p in blocks.parameters()]
 print("plain:        saved", plain_size, "bytes, calls per block", calls)
 
 blocks.zero_grad()
 calls[:] = [0] * len(blocks)
-out_ckpt, ckpt_size = saved_bytes(lambda: checkpoint_sequential(blocks, 4, x, use_reentrant=False))
+out_ckpt, ckpt_size = saved_bytes(lambda: checkpoint_sequential(blocks, 4, x, use_reentrant=False), blocks)
 print("checkpointed: saved", ckpt_size, "bytes, calls after forward ", calls)
 out_ckpt.sum().backward()
 print("              calls after backward", calls)
@@ -187,71 +199,75 @@ def checkpointed_forward(blocks, x, segments):
 
 
 if __name__ == "__main__":
-    import matplotlib.pyplot as plt
+    memory, seconds = {}, {}
+    with needs("accumulation_step", "checkpointed_forward"):
+        torch.manual_seed(0)
+        model = deep_mlp(width=256, depth=16)
+        data, target = torch.randn(512, 256), torch.randn(512, 256)
+        optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
 
-    torch.manual_seed(0)
-    model = deep_mlp(width=256, depth=16)
-    data, target = torch.randn(512, 256), torch.randn(512, 256)
-    optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
-
-    def plain_step():
-        optimizer.zero_grad()
-        out, size = saved_bytes(lambda: F.mse_loss(model(data), target))
-        out.backward()
-        optimizer.step()
-        return size
-
-    def bf16_step():
-        optimizer.zero_grad()
-        with torch.autocast("cpu", dtype=torch.bfloat16):
-            out, size = saved_bytes(lambda: F.mse_loss(model(data), target))
-        out.backward()
-        optimizer.step()
-        return size
-
-    def checkpoint_step(segments):
-        def step():
+        def plain_step():
             optimizer.zero_grad()
-            out, size = saved_bytes(lambda: F.mse_loss(checkpointed_forward(model, data, segments), target))
+            out, size = saved_bytes(lambda: F.mse_loss(model(data), target), model)
             out.backward()
             optimizer.step()
             return size
-        return step
 
-    class Measured(nn.Module):
-        """Runs a model and records the bytes each call saves for backward."""
+        def bf16_step():
+            optimizer.zero_grad()
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                out, size = saved_bytes(lambda: F.mse_loss(model(data), target), model)
+            out.backward()
+            optimizer.step()
+            return size
 
-        def __init__(self, inner):
-            super().__init__()
-            self.inner, self.sizes = inner, []
+        def checkpoint_step(segments):
+            def step():
+                optimizer.zero_grad()
+                out, size = saved_bytes(lambda: F.mse_loss(checkpointed_forward(model, data, segments), target), model)
+                out.backward()
+                optimizer.step()
+                return size
+            return step
 
-        def forward(self, v):
-            out, size = saved_bytes(lambda: self.inner(v))
-            self.sizes.append(size)
-            return out
+        class Measured(nn.Module):
+            """Runs a model and records the bytes each call saves for backward."""
 
-    def accumulation_4():
-        measured = Measured(model)
-        accumulation_step(measured, optimizer, F.mse_loss, list(zip(data.split(128), target.split(128))))
-        return max(measured.sizes)       # one micro-batch's activations are alive at a time
+            def __init__(self, inner):
+                super().__init__()
+                self.inner, self.sizes = inner, []
 
-    configs = {"float32": plain_step, "bf16 autocast": bf16_step, "checkpoint 2": checkpoint_step(2),
-               "checkpoint 4": checkpoint_step(4), "checkpoint 8": checkpoint_step(8),
-               "accumulate 4": accumulation_4}
-    memory, seconds = {}, {}
-    for name, step in configs.items():
-        step()                                           # warm-up
-        start = time.perf_counter()
-        for _ in range(3):
-            memory[name] = step() / 2**20
-        seconds[name] = (time.perf_counter() - start) / 3
-        print(f"{name:14s} activations {memory[name]:6.1f} MiB   {seconds[name] * 1e3:6.1f} ms per step")
+            def forward(self, v):
+                out, size = saved_bytes(lambda: self.inner(v), self.inner)
+                self.sizes.append(size)
+                return out
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.5))
-    left.bar(list(memory), list(memory.values()), color="tab:blue")
+        def accumulation_4():
+            measured = Measured(model)
+            accumulation_step(measured, optimizer, F.mse_loss, list(zip(data.split(128), target.split(128))))
+            return max(measured.sizes)       # one micro-batch's activations are alive at a time
+
+        configs = {"float32": plain_step, "bf16 autocast": bf16_step, "checkpoint 2": checkpoint_step(2),
+                   "checkpoint 4": checkpoint_step(4), "checkpoint 8": checkpoint_step(8),
+                   "accumulate 4": accumulation_4}
+        for name, step in configs.items():
+            step()                                           # warm-up
+            start = time.perf_counter()
+            for _ in range(3):
+                memory[name] = step() / 2**20
+            seconds[name] = (time.perf_counter() - start) / 3
+            print(f"{name:14s} activations {memory[name]:6.1f} MiB   {seconds[name] * 1e3:6.1f} ms per step")
+
+
+if __name__ == "__main__" and memory:
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
+    left.bar_label(left.bar(list(memory), list(memory.values()), color="tab:blue"), fmt="%.1f")
     left.set_ylabel("MiB saved for backward")
-    right.bar(list(seconds), [s * 1e3 for s in seconds.values()], color="tab:orange")
-    right.set_ylabel("ms per training step")
+    right.bar_label(right.bar(list(seconds), [s * 1e3 for s in seconds.values()], color="tab:orange"), fmt="%.0f")
+    right.set_yscale("log")
+    right.set_ylabel("ms per training step (log scale)")
     for ax in (left, right):
         ax.tick_params(axis="x", rotation=30)
     fig.suptitle("16-block MLP, batch 512: memory against time")

@@ -91,6 +91,8 @@ def test_accumulation_step_equals_full_batch_step(sub, rng):
 def test_accumulation_step_steps_once(sub, rng):
     state, task, batches, lr = random_case(rng)
     got = sub.run(probe_accumulate, state, task, batches, lr, None)
+    want, _ = full_batch_step(state, task, batches, lr)
+    compare(got, want, "accumulation_step's update differs from one SGD step on the whole batch")
     expect(got["steps"] == 1, f"accumulation_step called optimizer.step() {got['steps']} times for "
                               f"{len(batches)} micro-batches: accumulate all the gradients, then step once")
 

@@ -30,6 +30,23 @@ def probe_amp(mod, state, x, y, lr, init_scale):
             "loss": float(result) if isinstance(result, (int, float)) else None}
 
 
+@probe(uses=[build])
+def probe_amp_twice(mod, state, x, y, x_bad, lr, init_scale):
+    # A step on a finite batch, then one whose gradients overflow, with one scaler growing after every success.
+    from torch import nn
+
+    model = build(state)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    scaler = torch.amp.GradScaler("cpu", init_scale=init_scale, growth_factor=2.0, backoff_factor=0.5,
+                                  growth_interval=1)
+    out = {}
+    for when, batch in (("first", x), ("second", x_bad)):
+        mod.amp_step(model, optimizer, scaler, nn.MSELoss(), torch.tensor(batch), torch.tensor(y))
+        out[when] = {"weights": {name: p.detach().numpy().copy() for name, p in model.named_parameters()},
+                     "scale": float(scaler.get_scale())}
+    return out
+
+
 def random_case(rng, overflow=False):
     d, h, k = int(rng.integers(4, 17)), int(rng.integers(8, 33)), int(rng.integers(1, 5))
     state = {"0.weight": (rng.standard_normal((h, d)) / np.sqrt(d)).astype(np.float32),
@@ -81,6 +98,11 @@ def test_amp_step_returns_unscaled_loss(sub, rng):
 def test_amp_step_updates_the_scale(sub, rng):
     state, x, y, lr, init_scale = random_case(rng)
     got = sub.run(probe_amp, state, x, y, lr, init_scale)
+    want, _ = reference_step(state, x, y, lr)
+    for name, value in want.items():       # first of all, the step itself must be right
+        change, want_change = got["weights"][name] - state[name], value - state[name]
+        close(change, want_change, f"amp_step's update of parameter {name} is not the SGD update of the unscaled "
+              "gradients", rtol=0.05, atol=0.05 * float(np.abs(want_change).max()) + 1e-7)
     expect(got["scale"] == init_scale * 2, f"with a GradScaler set to grow its scale after every successful step "
                                            f"(growth_interval=1), the scale after amp_step is {got['scale']:g} instead "
                                            f"of {init_scale * 2:g}: update the scaler after each step")
@@ -88,11 +110,19 @@ def test_amp_step_updates_the_scale(sub, rng):
 
 @graded("amp_step", points=1)
 def test_amp_step_skips_overflowing_step(sub, rng):
-    state, x, y, lr, init_scale = random_case(rng, overflow=True)
-    got = sub.run(probe_amp, state, x, y, lr, init_scale)
-    for name, value in state.items():
-        close(got["weights"][name], value, f"on a batch whose gradients are not finite, amp_step changed parameter "
-              f"{name}: the scaler must skip that optimizer step", rtol=0, atol=0)
-    expect(got["scale"] == init_scale / 2, f"after a step whose gradients overflowed, the scaler's scale is "
-                                           f"{got['scale']:g} instead of {init_scale / 2:g}: update the scaler after "
-                                           "each step, so that it backs off")
+    state, x, y, lr, init_scale = random_case(rng)
+    x_bad = x.copy()
+    x_bad[int(rng.integers(0, len(x))), int(rng.integers(0, x.shape[1]))] = np.inf   # gradients not finite
+    got = sub.run(probe_amp_twice, state, x, y, x_bad, lr, init_scale)
+    want, _ = reference_step(state, x, y, lr)
+    for name, value in want.items():       # first of all, a finite batch must make a correct step
+        change, want_change = got["first"]["weights"][name] - state[name], value - state[name]
+        close(change, want_change, f"amp_step's update of parameter {name} on a finite batch is not the SGD update "
+              "of the unscaled gradients", rtol=0.05, atol=0.05 * float(np.abs(want_change).max()) + 1e-7)
+    expect(got["first"]["scale"] == init_scale * 2, "after a successful step the scaler's scale did not grow: "
+                                                    "update the scaler after each step")
+    for name in want:
+        close(got["second"]["weights"][name], got["first"]["weights"][name], f"on a batch whose gradients are not "
+              f"finite, amp_step changed parameter {name}: the scaler must skip that optimizer step", rtol=0, atol=0)
+    expect(got["second"]["scale"] == init_scale, "after a step whose gradients overflowed, the scaler's scale did not "
+                                                 "back off: update the scaler after each step")

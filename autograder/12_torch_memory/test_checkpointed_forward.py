@@ -22,11 +22,19 @@ def probe_checkpoint(mod, state, n_blocks, x, g, segments, input_grad):
     for i, block in enumerate(blocks):
         block.register_forward_pre_hook(lambda module, args, i=i: calls.__setitem__(i, calls[i] + 1))
     inp = torch.tensor(x).requires_grad_(input_grad)
-    out = mod.checkpointed_forward(blocks, inp, segments)
+    saved = [0]
+
+    def pack(t):                        # every tensor autograd keeps for the backward pass
+        saved[0] += t.numel() * t.element_size()
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        out = mod.checkpointed_forward(blocks, inp, segments)
     if not isinstance(out, torch.Tensor):
         return {"type": type(out).__name__}
     after_forward = list(calls)
-    result = {"type": "Tensor", "out": out.detach().numpy().copy(), "after_forward": after_forward}
+    result = {"type": "Tensor", "out": out.detach().numpy().copy(), "after_forward": after_forward,
+              "saved_bytes": int(saved[0])}
     if out.requires_grad:
         (out * torch.tensor(g)).sum().backward()
     result["after_backward"] = list(calls)
@@ -45,6 +53,20 @@ def random_case(rng):
     x = rng.standard_normal((n, d)).astype(np.float32)
     g = rng.standard_normal((n, d)).astype(np.float32)
     return state, n_blocks, x, g, int(rng.integers(2, min(4, n_blocks) + 1))
+
+
+def plain_saved_bytes(state, n_blocks, x):
+    """The bytes autograd saves for backward during the plain forward (computed here)."""
+    blocks = build(state, n_blocks)
+    saved = [0]
+
+    def pack(t):
+        saved[0] += t.numel() * t.element_size()
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        blocks(torch.tensor(x).requires_grad_(True))
+    return saved[0]
 
 
 def plain(state, n_blocks, x, g, input_grad):
@@ -103,6 +125,12 @@ def test_checkpointed_forward_recomputes_during_backward(sub, rng):
     state, n_blocks, x, g, segments = random_case(rng)
     got = sub.run(probe_checkpoint, state, n_blocks, x, g, segments, True)
     tensor_result(got)
+    out, grads, _ = plain(state, n_blocks, x, g, True)     # first of all, it must compute the right things
+    close(got["out"], out, "checkpointed_forward's output differs from blocks(x)", rtol=1e-5, atol=1e-6)
+    compare_grads(got, grads, "for an input that requires grad")
+    expect(type(got.get("saved_bytes")) is int and got["saved_bytes"] < plain_saved_bytes(state, n_blocks, x),
+           f"checkpointed_forward kept as many activations for backward as the plain forward ({n_blocks} blocks, "
+           f"{segments} segments): nothing was checkpointed")
     expect(got["after_forward"] == [1] * n_blocks,
            f"during checkpointed_forward's forward pass each block should run once; counted {got['after_forward']}")
     recomputed = [b - f for b, f in zip(got["after_backward"], got["after_forward"])]

@@ -129,3 +129,4 @@ def _(checkpointed_forward):
 
 
 check = checks.check
+needs = checks.needs
