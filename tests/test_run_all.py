@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from conftest import ROOT
+from conftest import NOT_YET_STANDARD, ROOT, known_gaps
 from dlcourse.runall import BUDGET_S, cell_text, execute, problems, run_one
 from test_notebook_standard import TINY, build_tiny, tiny_course
 
@@ -21,7 +21,7 @@ def _assignments():
     return sorted(p.name for p in (ROOT / "source").iterdir() if (p / f"{p.name}.ipynb").is_file())
 
 
-@pytest.mark.parametrize("assignment", _assignments())
+@pytest.mark.parametrize("assignment", known_gaps(_assignments(), NOT_YET_STANDARD))
 def test_release_runs_all_to_the_end(course, assignment):
     outcome = run_one(assignment, "release", str(course.root))
     print(outcome.line())
