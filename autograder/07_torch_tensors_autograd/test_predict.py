@@ -17,20 +17,18 @@ def requires_grad(t):
 
 @probe(uses=[requires_grad])
 def probe_predict(mod, state, x, modes, tag):
-    # A network with dropout and batch norm and a spy layer that notes, for every forward pass, its own mode and
-    # whether its input carries a graph (autograd recording). `tag` is a fresh random name per run for the spy's
-    # class and its record, so nothing of it can be found by a fixed name.
+    # A network with dropout and batch norm and a spy layer that appends, for every forward pass, its own mode and
+    # its input tensor to a list held only by this probe (no module attribute); its class gets a fresh random name
+    # per run. Whether autograd recorded is judged after the call from each input's own requires_grad.
     from torch import nn
 
-    def spy_init(self):
-        nn.Module.__init__(self)
-        setattr(self, tag, [])
+    seen = []
 
     def spy_forward(self, v):
-        getattr(self, tag).append([self.training is True, requires_grad(v)])
+        seen.append((self.training is True, v))
         return v
 
-    Spy = type(tag.capitalize(), (nn.Module,), {"__init__": spy_init, "forward": spy_forward})
+    Spy = type(tag.capitalize(), (nn.Module,), {"forward": spy_forward})
     d, h = state["0.weight"].shape[1], state["0.weight"].shape[0]
     k = state["5.weight"].shape[0]
     net = nn.Sequential(nn.Linear(d, h), nn.BatchNorm1d(h), nn.ReLU(), Spy(), nn.Dropout(0.5), nn.Linear(h, k))
@@ -40,7 +38,8 @@ def probe_predict(mod, state, x, modes, tag):
     out = torch.as_tensor(mod.predict(net, torch.tensor(x)))
     probe_after = net[0].weight * 1.0                      # carries a graph only if recording is back on
     return {"out": out.detach().double().numpy().copy(), "graph": [requires_grad(out), out.grad_fn is not None],
-            "seen": getattr(net[3], tag), "modes_after": [m.training is True for m in net.modules()],
+            "seen": [[training, requires_grad(v), v.grad_fn is not None] for training, v in seen],
+            "modes_after": [m.training is True for m in net.modules()],
             "recording_after": requires_grad(probe_after),
             "running_mean": net[1].running_mean.detach().double().numpy().copy(),
             "param_grads": [p.grad is None for p in net.parameters()]}
@@ -92,7 +91,7 @@ def test_predict_matches_eval_mode(sub, rng):
         state, x = random_case(rng)
         got = sub.run(probe_predict, state, x, [True] * N_MODULES, tag(rng))
         output_right(got, state, x)
-        expect(len(got["seen"]) > 0 and all(training is False for training, _ in got["seen"]),
+        expect(len(got["seen"]) > 0 and all(training is False for training, _, _ in got["seen"]),
                "during predict's forward pass some layers were still in training mode")
         close(got["running_mean"], state["1.running_mean"],
               "predict changed batch norm's running statistics: the forward pass ran in training mode", rtol=0, atol=0)
@@ -126,7 +125,7 @@ def test_predict_runs_without_autograd(sub, rng):
     got = sub.run(probe_predict, state, x, [True] * N_MODULES, tag(rng))
     output_right(got, state, x)                       # computing nothing earns nothing
     expect(len(got["seen"]) > 0, "predict never ran the model")
-    expect(all(recording is False for _, recording in got["seen"]),
+    expect(all(recording is False and graph is False for _, recording, graph in got["seen"]),
            "predict ran the model with gradient recording on: use torch.no_grad()")
     expect(got["graph"] == [False, False],
            "predict's output is part of an autograd graph (it requires grad); compute it under torch.no_grad()")
