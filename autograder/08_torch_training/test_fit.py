@@ -1,4 +1,5 @@
 """Hidden graders of fit: Adam + cross-entropy, history rows, early stopping, best weights restored."""
+import contextlib
 import copy
 
 import numpy as np
@@ -75,8 +76,24 @@ def random_case(rng, drift):
             "x_val": x_val, "y_val": (x_val @ w_val > 0).astype(np.int64)}
 
 
+@contextlib.contextmanager
+def one_thread():
+    """The reference runs are tiny: one thread is faster, and on a busy machine far faster, than two."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def reference(case, epochs, lr, patience):
     """fit done here: per epoch the running train loss, train loss after the epoch, val loss and accuracy."""
+    with one_thread():
+        return _reference(case, epochs, lr, patience)
+
+
+def _reference(case, epochs, lr, patience):
     net = build(case["state"])
     train_loader, val_loader = loaders(case)
     optimizer = torch.optim.Adam(net.parameters(), lr=lr)
@@ -140,13 +157,13 @@ def u_shaped(rng, patience, stops):
 
 
 def check_rows(got, n):
-    expect(got["rows"] is not None, f"fit should return a list of history rows, got a {got['kind']}")
+    expect(got["rows"] is not None, "fit should return a list of history rows (one dict per epoch)")
     rows = got["rows"]
     expect(all("_kind" not in row for row in rows), "every history row should be a dict")
     for key in KEYS:
         expect(all(key in row for row in rows), f"a history row has no key {key!r}; rows need {list(KEYS)}")
         expect(all(row[key] is not None for row in rows), f"history values of {key!r} should be numbers")
-    expect(len(rows) == n, f"fit returned {len(rows)} history rows where {n} epochs ran")
+    expect(len(rows) == n, "fit should return one history row per epoch that ran")
     epochs = [row["epoch"] for row in rows]
     expect(epochs == list(range(1, n + 1)) or epochs == list(range(n)),
            "the 'epoch' values should count the epochs in order (1, 2, 3, ...)")
@@ -175,12 +192,17 @@ def test_fit_stops_early_with_patience(sub, rng):
     for patience in (int(rng.integers(1, 3)), int(rng.integers(3, 5))):
         case, epochs, lr, want, _, best = u_shaped(rng, patience, stops=True)
         got = sub.run(probe_fit, case, epochs, lr, patience)
-        expect(got["rows"] is not None, f"fit should return a list of history rows, got a {got['kind']}")
+        expect(got["rows"] is not None, "fit should return a list of history rows (one dict per epoch)")
         n = len(got["rows"])
-        expect(n == best + 1 + patience,
-               f"with patience={patience}, the validation loss was lowest at epoch {best + 1} and did not improve "
-               f"after it: fit should stop after epoch {best + 1 + patience}, but ran {n} epochs (at most {epochs})")
-        check_rows(got, n)
+        rows = check_rows(got, n)
+        m = min(n, len(want))                 # the epochs both ran: a history that is not real training earns nothing
+        close([r["val_loss"] for r in rows[:m]], [r["val_loss"] for r in want[:m]],
+              "the history's val_loss values differ from training with torch.optim.Adam and nn.CrossEntropyLoss, "
+              "so when fit stops cannot count", rtol=1e-3, atol=1e-5)
+        expect(n >= best + 1 + patience, "fit stopped too early: it should stop only once the validation loss has not "
+                                         "improved for `patience` epochs in a row")
+        expect(n <= best + 1 + patience, "fit ran on after the validation loss had not improved for `patience` epochs "
+                                         "in a row: it should stop there")
 
 
 @graded("fit", points=2)
@@ -189,9 +211,9 @@ def test_fit_restores_the_best_weights(sub, rng):
         patience = int(rng.integers(2, 5))
         case, epochs, lr, want, snapshots, best = u_shaped(rng, patience, stops=stops)
         got = sub.run(probe_fit, case, epochs, lr, patience)
-        how = "stopped early" if stops else f"ran all {epochs} epochs"
+        how = "it stopped early" if stops else "it ran all its epochs"
+        expect(sorted(got["weights"]) == sorted(snapshots[best]), "fit changed the model's parameter names")
         for name, value in snapshots[best].items():
             close(got["weights"][name], value,
                   f"after fit ({how}), the model's weights are not those of the epoch with the lowest validation "
-                  f"loss (epoch {best + 1} of {len(snapshots)}): keep a copy of the best weights and load them "
-                  f"back before returning", rtol=1e-3, atol=1e-5)
+                  "loss: keep a copy of the best weights and load them back before returning", rtol=1e-3, atol=1e-5)

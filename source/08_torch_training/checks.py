@@ -139,3 +139,4 @@ def _(FocalLoss):
 
 
 check = checks.check
+needs = checks.needs
