@@ -51,7 +51,7 @@ def test_npy_batches_yields_ceil_n_over_b_batches_in_order(sub, rng):
 
 
 @probe
-def probe_memory(mod, rows, cols, batch_size, seed):
+def probe_memory(mod, rows, cols, batch_size, seed, fresh):
     import os
     import tracemalloc
 
@@ -70,6 +70,12 @@ def probe_memory(mod, rows, cols, batch_size, seed):
         tracemalloc.stop()
     out = {"peak": int(peak), "nbytes": nbytes, "x0": np.array(first[0]), "y0": np.array(first[1]),
            "x1": np.array(last[0]), "y1": np.array(last[1])}
+    # The file changes on disk after the dataset was built: a memory-mapped view reads the new rows.
+    disk = np.load("big_x.npy", mmap_mode="r+")
+    disk[len(disk) - len(fresh):] = fresh
+    disk.flush()
+    del disk
+    out["x1_after"] = np.array(ds[len(ds) - 1][0])
     del ds, first, last
     os.remove("big_x.npy")
     os.remove("big_y.npy")
@@ -79,15 +85,20 @@ def probe_memory(mod, rows, cols, batch_size, seed):
 @graded("NpyBatches", points=2)
 def test_npy_batches_never_loads_the_whole_array(sub, rng):
     rows, cols, b, seed = 8192, 1024, int(rng.integers(16, 65)), int(rng.integers(2**31))
-    got = sub.run(probe_memory, rows, cols, b, seed)
-    expect(got["peak"] < 0.1 * got["nbytes"],
-           f"building NpyBatches on a {got['nbytes'] // 2**20} MB .npy file and reading two batches allocated "
-           f"{got['peak'] / 2**20:.1f} MB: open the files memory-mapped and read only the rows of each batch")
-    x = np.random.default_rng(seed).standard_normal((rows, cols), dtype=np.float32)
     last = (math.ceil(rows / b) - 1) * b
+    fresh = rng.standard_normal((rows - last, cols)).astype("float32")
+    got = sub.run(probe_memory, rows, cols, b, seed, fresh)
+    x = np.random.default_rng(seed).standard_normal((rows, cols), dtype=np.float32)
     close(got["x0"], x[:b], "the first batch of the large file is wrong", rtol=0, atol=0)
     close(got["x1"], x[last:], "the last batch of the large file is wrong", rtol=0, atol=0)
     close(got["y1"], np.arange(last, rows), "the labels of the last batch of the large file are wrong", rtol=0, atol=0)
+    expect(type(got["peak"]) is int and type(got["nbytes"]) is int and got["nbytes"] == x.nbytes
+           and 0 <= got["peak"] < 0.1 * x.nbytes,
+           f"building NpyBatches on a {x.nbytes // 2**20} MB .npy file and reading two batches allocated "
+           "too much memory: open the files memory-mapped and read only the rows of each batch")
+    close(got["x1_after"], fresh, "after the .npy file changed on disk, NpyBatches still returned the old rows: it "
+                                  "holds a copy of the array instead of reading the file memory-mapped "
+                                  "(np.load(path, mmap_mode='r'))", rtol=0, atol=0)
 
 
 @probe

@@ -71,6 +71,14 @@ def test_stop_at_threshold_other_monitors_stop_at_or_above(sub, rng):
 
 @graded("StopAtThreshold", points=1)
 def test_stop_at_threshold_missing_monitor_does_nothing(sub, rng):
+    # First the job itself: with the monitor present, it stops where the value crosses (doing nothing earns nothing).
+    monitor = ["val_loss", "val_accuracy"][int(rng.integers(0, 2))]
+    epochs = int(rng.integers(5, 9))
+    stop = int(rng.integers(1, epochs - 1))
+    threshold, values = _sequence(rng, monitor.endswith("loss"), stop, epochs, False)
+    got = sub.run(probe_drive, monitor, threshold, _logs(rng, monitor, values))
+    expect(got == stop, f"StopAtThreshold('{monitor}', threshold) should stop at the end of the first epoch whose "
+                        f"'{monitor}' crosses the threshold")
     for monitor, threshold in (("val_loss", 1e6), ("val_accuracy", -1e6), ("val_loss", -1e6), ("val_accuracy", 1e6)):
         rows = [{"loss": float(v), "accuracy": float(a)}
                 for v, a in zip(rng.uniform(0.1, 2.0, 4), rng.uniform(0.0, 1.0, 4))]

@@ -177,3 +177,4 @@ def _(fit_distributed):
 
 
 check = checks.check
+needs = checks.needs
