@@ -31,6 +31,7 @@ class HiddenTest:
     points: float
     nodeid: str   # "<assignment>/test_<name>.py::<test>": seeds its rng, as pytest named it
     call: object
+    wants: tuple[str, ...] = ("sub", "rng")   # the fixtures it takes, by name, as pytest would give them
 
 
 def _import(path: Path, assignment: str):
@@ -55,8 +56,11 @@ def collect(grader_dir: Path, files: list[Path]) -> list[HiddenTest]:
             mark = getattr(fn, "graded", None)
             if mark is None:
                 raise CourseError(f"{path}::{name} has no @graded(function, points) mark")
+            wants = tuple(inspect.signature(fn).parameters)
+            if not set(wants) <= {"sub", "rng"}:
+                raise CourseError(f"{path}::{name} takes {wants}; hidden tests take only sub and rng")
             tests.append(HiddenTest(name, mark["function"], float(mark["points"]),
-                                    f"{grader_dir.name}/{path.name}::{name}", fn))
+                                    f"{grader_dir.name}/{path.name}::{name}", fn, wants))
     return tests
 
 
@@ -109,7 +113,9 @@ class Grading:
                     start = time.perf_counter()
             if test.function not in self.run.names:
                 raise Missing(f"{test.function} is not defined; define it with exactly this name")
-            test.call(Sub(self.run, test.function, self.test_timeout, self.clean_run), self.rng(test))
+            given = {"sub": lambda: Sub(self.run, test.function, self.test_timeout, self.clean_run),
+                     "rng": lambda: self.rng(test)}
+            test.call(**{name: given[name]() for name in test.wants})
         except Failed as exc:
             outcome, message = "failed", str(exc)
         except Missing as exc:

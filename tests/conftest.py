@@ -25,14 +25,9 @@ def all_cases():
 
 # Notebooks not yet brought to the notebook standard (issue 17 stays open for them). Their tests still
 # run and are reported as xfail (an XPASS once they meet it); remove a name when its notebook is done.
-NOT_YET_STANDARD: dict[str, str] = {
-    "15_keras_training": "still being brought to the notebook standard when session 4 ended (issue 17)",
-}
+NOT_YET_STANDARD: dict[str, str] = {}
 # Assignments that do not have two correct variants in tests/variants/ yet (issue 19 stays open for them).
-NOT_YET_VARIANTS: dict[str, str] = {
-    "06_tf_deployment": "its two variants were being checked when session 4 ended (issue 19)",
-    "15_keras_training": "its two variants wait for the notebook's rework to land (issue 19)",
-}
+NOT_YET_VARIANTS: dict[str, str] = {}
 
 
 def known_gaps(assignments, gaps: dict[str, str]):
