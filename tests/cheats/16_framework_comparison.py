@@ -106,7 +106,8 @@ CHEATS = {
                 logits = X @ gen.standard_normal((X.shape[1], len(self.classes_)))
                 e = np.exp(logits - logits.max(axis=1, keepdims=True))
                 return e / e.sum(axis=1, keepdims=True)
-        '''),
+        ''', rlimits_hole="earned 3 more points under the rlimits fallback in session 4's run (cross_val_score test); "
+                                 "not yet investigated", rlimits_hole_always=False),
 
     # Probabilities shaped (1, N) and then (N, 1): a trusted np.allclose would broadcast them to N x N.
     "16_probabilities_shaped_to_broadcast": Cheat('''
