@@ -65,11 +65,13 @@ exit 0
 def data_files(course: Course, assignment: str) -> list[Path]:
     """Files beside the notebook in ``source/<a>/`` that graders may read (weights, data).
 
-    Notebooks and Python files stay out: the source notebook holds the solutions.
+    Notebooks and Python files stay out (the source notebook holds the solutions), and so do the
+    notebook's ``figures/``, which are for learners.
     """
     folder = course.root / "source" / assignment
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix not in (".ipynb", ".py", ".pyc")
-                  and not any(part.startswith(".") or part == "__pycache__" for part in p.relative_to(folder).parts))
+                  and not any(part.startswith(".") or part in ("__pycache__", "figures")
+                              for part in p.relative_to(folder).parts))
 
 
 def contents(course: Course, assignment: str) -> dict[str, Path | str]:

@@ -35,14 +35,16 @@ def probe_dropout(mod, sizes, x, p, seed):
 
 
 @probe
-def probe_learns_xor(mod, x_train, y_train, x_test, seed):
-    # Train on the grader's points; answer with logits on fresh points whose labels never enter this process.
+def probe_learns_xor(mod, train, x_test, seed):
+    # Train on the grader's points, then answer with logits on fresh points whose labels never enter this
+    # process. ``train`` ([x, y]) is emptied first, so no frame holds the training labels at evaluation.
     torch.set_grad_enabled(True)                # whatever an earlier call left switched off
     torch.manual_seed(seed)
+    inputs, targets = (torch.tensor(a) for a in train)
+    train.clear()
     model = mod.MLP(2, 32, 2)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.02)
     model.train()
-    inputs, targets = torch.tensor(x_train), torch.tensor(y_train)
     for _ in range(300):
         optimizer.zero_grad()
         torch.nn.functional.cross_entropy(model(inputs), targets).backward()
@@ -121,7 +123,7 @@ def test_mlp_dropout_only_in_training_mode(sub, rng):
 @graded("MLP", points=1)
 def test_mlp_learns_xor(sub, rng):
     x, y = rotated_xor(rng, 512)
-    logits = sub.run(probe_learns_xor, x[:256], y[:256], x[256:], int(rng.integers(2**31)))
+    logits = sub.run(probe_learns_xor, [x[:256], y[:256]], x[256:], int(rng.integers(2**31)))
     expect(is_shaped(logits, (256, 2)), "MLP(2, 32, 2) should map (N, 2) inputs to (N, 2) logits")
     acc = float((logits.argmax(axis=1) == y[256:]).mean())
     expect(acc >= 0.9, f"trained with Adam on an XOR pattern (the label is whether a point lies on the same side of "

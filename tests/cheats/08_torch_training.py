@@ -152,9 +152,9 @@ CHEATS = {
                                 return torch.nn.functional.one_hot(torch.as_tensor(lab[nearest]), out.shape[1]).float()
                     frame = frame.f_back
                 return out
-        '''), assignment=A, base=NOTHING, earned=1.0,    # frame walking is evidence the audit hook reports
-        rlimits_hole="earned test_mlp_learns_xor under the rlimits fallback in session 4's run; not yet investigated",
-        rlimits_hole_always=False),
+        '''), assignment=A, base=NOTHING, earned=1.0),
+    # closed in session 5: the probe empties its list of training data before evaluating, so no frame holds it
+    # (frame walking is also evidence the audit hook reports)
     "t08_broadcast_shapes_in_the_trusted_process": Cheat(dedent('''
         # outputs whose shapes alternate (N, 1) and (1, N) with a large N: compared without a shape check, the
         # grader would build an N x N matrix

@@ -106,8 +106,7 @@ CHEATS = {
                 logits = X @ gen.standard_normal((X.shape[1], len(self.classes_)))
                 e = np.exp(logits - logits.max(axis=1, keepdims=True))
                 return e / e.sum(axis=1, keepdims=True)
-        ''', rlimits_hole="earned 3 more points under the rlimits fallback in session 4's run (cross_val_score test); "
-                                 "not yet investigated", rlimits_hole_always=False),
+        '''),   # closed in session 5: it earned by chance; each accuracy now also needs a refit on shifted labels
 
     # Probabilities shaped (1, N) and then (N, 1): a trusted np.allclose would broadcast them to N x N.
     "16_probabilities_shaped_to_broadcast": Cheat('''
