@@ -25,6 +25,9 @@ _PR_SET_PDEATHSIG, _PR_SET_DUMPABLE, _PR_SET_CHILD_SUBREAPER = 1, 4, 36
 _IPC_RMID = 0
 # Imported too, never used here: notebooks import them at the top, and each fork would pay it again.
 _WARM_EXTRAS = ("matplotlib.pyplot",)
+# Modules a framework imports lazily on a common first call: torch's first backward() or autograd.grad
+# imports symbolic_shapes (and sympy), 0.5 s in every worker forked without it.
+_WARM_LAZY = {"torch": ("torch.fx.experimental.symbolic_shapes",)}
 
 
 def _libc():
@@ -100,7 +103,7 @@ def serve(control: socket.socket, preload: list[str]) -> None:
     import numpy  # noqa: F401  (every worker uses it)
     for name in preload:
         importlib.import_module(name)
-    for name in _WARM_EXTRAS:
+    for name in (*_WARM_EXTRAS, *(m for p in preload for m in _WARM_LAZY.get(p, ()))):
         try:
             importlib.import_module(name)
         except ImportError:
