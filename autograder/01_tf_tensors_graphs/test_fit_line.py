@@ -5,8 +5,9 @@ from dlcourse.grading import close, expect, graded, probe
 
 
 @probe
-def probe_fit(mod, x, y):
-    w, b = mod.fit_line(tf.constant(x), tf.constant(y))
+def probe_fit(mod, x, y, steps=None):
+    args = (tf.constant(x), tf.constant(y)) + ((steps,) if steps else ())
+    w, b = mod.fit_line(*args)
     return {"types": [type(w).__name__, type(b).__name__],
             "floats": [isinstance(w, float), isinstance(b, float)],
             "values": [float(np.asarray(w)), float(np.asarray(b))]}
@@ -32,6 +33,6 @@ def test_fit_line_matches_least_squares(sub, rng):
 @graded("fit_line", points=1)
 def test_fit_line_returns_python_floats(sub, rng):
     x, y = _data(rng)
-    got = sub.run(probe_fit, x, y)
+    got = sub.run(probe_fit, x, y, int(rng.integers(10, 30)))   # the type does not need 300 steps
     expect(all(got["floats"]),
            f"fit_line should return two Python floats, got {got['types'][0]} and {got['types'][1]}")
