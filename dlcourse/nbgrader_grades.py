@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_output
+from nbformat import from_dict
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 
@@ -83,8 +83,11 @@ def fill_test_cells(nb, result: Result) -> None:
         score = min(points, round(points * earned / possible, 6)) if possible else 0.0
         lines = [*notes, *map(feedback_line, tests)] or ["No hidden test grades this cell; tell your instructor."]
         notes = []  # the whole-submission notes go to the first test cell only
-        cell.outputs = [new_output("stream", name="stdout", text="\n".join(lines) + "\n"),
-                        new_output("execute_result", data={"text/plain": repr(score)}, execution_count=None)]
+        # Plain nodes, as nbformat's new_output would build them minus its schema check per output
+        # (a tenth of the gradebook step); nbgrader validates the whole notebook when it writes it.
+        cell.outputs = [from_dict({"output_type": "stream", "name": "stdout", "text": "\n".join(lines) + "\n"}),
+                        from_dict({"output_type": "execute_result", "data": {"text/plain": repr(score)},
+                                   "metadata": {}, "execution_count": None})]
 
 
 def feedback_line(test: dict) -> str:
