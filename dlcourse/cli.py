@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .errors import CourseError
@@ -94,6 +95,17 @@ def _autograde(args) -> int:
     return autograde(args.assignment, jobs=args.jobs, shard=args.shard)
 
 
+def _serve(args) -> int:
+    from .loop import serve
+
+    if args.log:   # everything this process and its grading processes print, appended to one file
+        fd = os.open(args.log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        sys.stdout.reconfigure(line_buffering=True)
+    return serve(args.assignments, jobs=args.jobs, once=args.once, poll=args.poll, warm=not args.no_warm)
+
+
 def _export(args) -> int:
     from .gradescope import build_zip
 
@@ -162,6 +174,16 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--jobs", type=int, default=2, help="gradings run side by side (default 2)")
     a.add_argument("--shard", default="1/1", metavar="K/N", help="grade only part K of N of the class (several machines)")
     a.set_defaults(fn=_autograde)
+    sv = sub.add_parser("serve", help="feedback on arrival: grade each new submission in nbgrader's exchange and "
+                                      "release its feedback (c.DLCourse early_feedback settings)")
+    sv.add_argument("assignments", nargs="*", help="default: every assignment")
+    sv.add_argument("--jobs", type=int, default=2, help="gradings run side by side (default 2)")
+    sv.add_argument("--once", action="store_true", help="grade what is waiting now, then exit")
+    sv.add_argument("--poll", type=float, default=2.0, help="seconds between looks at the exchange (default 2)")
+    sv.add_argument("--log", help="append everything it prints to this file")
+    sv.add_argument("--no-warm", action="store_true",
+                    help="do not preload the graders of the released assignments due soonest (saves memory while idle)")
+    sv.set_defaults(fn=_serve)
     e = sub.add_parser("export", help="an autograder zip of the hidden graders for Gradescope or otter run")
     e.add_argument("format", choices=["gradescope", "otter"], help="both get the same zip")
     e.add_argument("assignment")
