@@ -47,6 +47,16 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+# Feedback (generate_feedback, also the formgrader's and `dlcourse serve`'s): nbgrader's page with a summary
+# at its top (dlcourse/feedback.py): each question's points and the one-line message of each lost point,
+# linked to its exercise. FeedbackSummary.show = "passed" shows only which tests did not pass.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "dlcourse.feedback.FeedbackSummary",
+]
+c.GenerateFeedback.exporter_class = "dlcourse.feedback.FeedbackExporter"
+c.FeedbackSummary.show = "messages"
 # A deleted test cell is put back (and graded by function name like every other).
 c.OverwriteCells.add_missing_cells = True
 # Per-question CSV: nbgrader export --exporter=dlcourse.export.QuestionCsvExport --to grades_by_question.csv

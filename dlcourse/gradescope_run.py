@@ -37,16 +37,22 @@ def find_submission(folder: Path) -> Path:
     raise CourseError("the submission holds no notebook (.ipynb) or Python file; submit your notebook")
 
 
-def to_gradescope(result, elapsed: float) -> dict:
-    """Gradescope's results.json from a ``Result``: one entry per hidden test, messages only."""
+def to_gradescope(result, elapsed: float, order: list[str] | None = None) -> dict:
+    """Gradescope's results.json from a ``Result``: one entry per hidden test, messages only.
+
+    The top-level ``output`` starts with the feedback summary (dlcourse/feedback.py): each question's
+    points and each lost point's message, in the notebook's order (``order``) where known.
+    """
+    from .feedback import summary_text
+
     tests = [{"name": t["name"], "score": t["points"], "max_score": t["max_points"],
               "status": "passed" if t["outcome"] == "passed" else "failed",
               "output": t["outcome"] if not t["message"] else f"{t['outcome']}: {t['message']}",
               "visibility": VISIBILITY} for t in result.tests]
-    output = "\n".join([*(f"note: {e}" for e in result.errors),
+    output = "\n".join([summary_text(result, order=order),
                          *(f"flagged for review by the instructor: {f}" for f in result.flags)])
     return {"score": result.score, "execution_time": int(round(elapsed)),
-            "output": (output + "\n" if output else "") + f"grading seed {result.seed}",
+            "output": output + "\n" + f"grading seed {result.seed}",
             "stdout_visibility": "hidden", "tests": tests}
 
 
@@ -90,11 +96,13 @@ def main(argv: list[str] | None = None) -> int:
 
         course = Course.load(root / "source")
         seed = os.environ.get("DLCOURSE_SEED")
-        result = grade(argv[0], find_submission(root / "submission"), course=course,
-                       seed=int(seed) if seed else None)
+        from .feedback import notebook_order
+
+        submission = find_submission(root / "submission")
+        result = grade(argv[0], submission, course=course, seed=int(seed) if seed else None)
         if "message" in _stop:  # an interrupt some layer swallowed: the grade is incomplete
             raise KeyboardInterrupt
-        write(out, to_gradescope(result, time.monotonic() - start))
+        write(out, to_gradescope(result, time.monotonic() - start, order=notebook_order(submission)))
         print(result.table())
         return 0
     except BaseException as exc:  # the guard: whatever happened, the learner gets a result

@@ -64,5 +64,8 @@ class SandboxedGrading(AbstractOtterPlugin):
             return
         for tf in results_for(self.result):
             results.results[tf.name] = tf
-        notes = [f"note: {e}" for e in self.result.errors] + [f"grading seed {self.result.seed}"]
-        results.set_output("\n".join(notes))
+        from .feedback import notebook_order, summary_text
+
+        # the feedback summary (each question's points, each lost point's message), as Gradescope's output
+        summary = summary_text(self.result, order=notebook_order(self.submission_path))
+        results.set_output("\n".join([summary, f"grading seed {self.result.seed}"]))
