@@ -22,6 +22,7 @@ import pytest
 
 from conftest import ROOT
 from dlcourse.course import Course
+from dlcourse.feedback import notebook_order, summary_text
 from dlcourse.grade import grade
 from dlcourse.gradescope import build_zip, contents
 from dlcourse.verify import cases, submission_for
@@ -174,6 +175,8 @@ def test_run_autograder_matches_grade(work, zip_path, submissions, name):
     assert all(set(t) >= {"name", "score", "max_score", "output", "visibility"} for t in got["tests"])
     assert isinstance(got["execution_time"], int) and got["execution_time"] >= 0
     assert f"grading seed {SEED}" in got["output"]
+    # the output opens with the feedback page's summary: each question's points, each lost point's message
+    assert got["output"].startswith(summary_text(want, order=notebook_order(submissions[name])) + "\n"), got["output"][:800]
     if name == "reference":
         assert got["score"] == want.max_score > 0
     elif name == "stub":
@@ -261,6 +264,7 @@ def test_otter_run_matches_grade(work, zip_path, submissions, name):
     assert {t["name"]: (t["score"], t["max_score"]) for t in got["tests"]} == per_function
     assert sum(t["score"] for t in got["tests"]) == pytest.approx(want.score)
     assert {t["visibility"] for t in got["tests"]} == {"after_published"}
+    assert summary_text(want, order=notebook_order(submissions[name])) in got.get("output", ""), got.get("output")
     leaked = [l for l in grader_lines(zip_path) if l in shown_text(got)]
     assert not leaked, f"otter's results show hidden test code: {leaked[:3]}"
 
