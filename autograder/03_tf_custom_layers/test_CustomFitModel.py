@@ -12,12 +12,22 @@ import numpy as np
 from dlcourse.grading import close, expect, graded, probe
 
 
-def fitted(model_class, x, y, kernel, bias, lr, epochs, task):
+def fitted(model_class, x, y, kernel, bias, lr, boost, epochs, task):
     """(In a sandbox.) fit a one-Dense functional model_class from the given weights: its history
-    and its trained weights."""
+    and its trained weights. Before the Dense, a Boost layer scales the inputs by ``boost`` in
+    training mode only (a deterministic stand-in for dropout), so a step that does not run the model
+    with training=True trains and reports something else."""
+    class Boost(keras.layers.Layer):
+        def __init__(self, factor, **kwargs):
+            super().__init__(**kwargs)
+            self.factor = factor
+
+        def call(self, inputs, training=None):
+            return inputs * self.factor if training else inputs
+
     inputs = keras.Input((x.shape[1],))
     dense = keras.layers.Dense(kernel.shape[1])
-    model = model_class(inputs=inputs, outputs=dense(inputs))
+    model = model_class(inputs=inputs, outputs=dense(Boost(boost)(inputs)))
     dense.set_weights([kernel, bias])
     if task == "regression":
         model.compile(optimizer=keras.optimizers.SGD(lr), loss="mse", metrics=["mae"])
@@ -31,7 +41,7 @@ def fitted(model_class, x, y, kernel, bias, lr, epochs, task):
 
 
 @probe(uses=[fitted])
-def probe_fit(mod, x, y, kernel, bias, lr, epochs, task):
+def probe_fit(mod, x, y, kernel, bias, lr, boost, epochs, task):
     cls = mod.CustomFitModel
     is_model = isinstance(cls, type) and issubclass(cls, keras.Model)
     out = {"is_model": is_model, "overrides": is_model and cls.train_step is not keras.Model.train_step}
@@ -40,16 +50,16 @@ def probe_fit(mod, x, y, kernel, bias, lr, epochs, task):
     keras_step = keras.Model.train_step
     keras.Model.train_step = lambda self, data: {}
     try:
-        out.update(fitted(cls, x, y, kernel, bias, lr, epochs, task))
+        out.update(fitted(cls, x, y, kernel, bias, lr, boost, epochs, task))
     finally:
         keras.Model.train_step = keras_step
     return out
 
 
 @probe(uses=[fitted])
-def probe_keras_fit(mod, x, y, kernel, bias, lr, epochs, task):
+def probe_keras_fit(mod, x, y, kernel, bias, lr, boost, epochs, task):
     # (In a clean worker.) What keras.Model.fit gives from the same weights and data.
-    return fitted(keras.Model, x, y, kernel, bias, lr, epochs, task)
+    return fitted(keras.Model, x, y, kernel, bias, lr, boost, epochs, task)
 
 
 def _problem(rng, task):
@@ -62,7 +72,8 @@ def _problem(rng, task):
         c = int(rng.integers(2, 4))
         y = np.argmax(x @ rng.normal(0, 2, (d, c)), axis=1)
         kernel, bias = rng.normal(0, 0.1, (d, c)).astype("float32"), np.zeros(c, "float32")
-    return x, y.astype("float32"), kernel, bias, float(rng.uniform(0.1, 0.3)), int(rng.integers(5, 9))
+    lr, boost, epochs = float(rng.uniform(0.1, 0.3)), float(rng.uniform(0.5, 0.8)), int(rng.integers(5, 9))
+    return x, y.astype("float32"), kernel, bias, lr, boost, epochs
 
 
 def _both(sub, rng, task):

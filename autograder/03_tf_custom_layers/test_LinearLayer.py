@@ -81,7 +81,7 @@ def probe_outputs(mod, x, units, activations, biases):
     results = []
     for act, bias in zip(activations, biases):
         layer = mod.LinearLayer(units, activation=act)
-        layer.build((None, x.shape[1]))
+        layer.build((None, *x.shape[1:]))
         for w in layer.weights:
             if len(w.shape) == 1:
                 w.assign(bias)
@@ -106,6 +106,16 @@ def test_linear_layer_computes_activation_of_x_kernel_plus_bias(sub, rng):
         close(res["y"], expected,
               f"LinearLayer(units, activation={act!r}) should return activation(x @ kernel + bias)",
               rtol=1e-4, atol=1e-5)
+    # a rank-3 input (batch, steps, features): the kernel's input width is the last axis, as for Dense
+    steps = int(rng.choice([v for v in range(2, 9) if v != d]))
+    x3 = rng.standard_normal((n, steps, d)).astype("float32")
+    res = sub.run(probe_outputs, x3, units, [None], biases[:1])[0]
+    expect(res["kernel"] is not None and res["bias"] is not None and np.shape(res["kernel"]) == (d, units),
+           "on an input of shape (batch, steps, features) LinearLayer's kernel should be (features, units): "
+           "build it from input_shape[-1]")
+    close(res["y"], x3.astype(np.float64) @ res["kernel"] + res["bias"],
+          "on an input of shape (batch, steps, features) LinearLayer should return x @ kernel + bias over the "
+          "last axis", rtol=1e-4, atol=1e-5)
 
 
 @probe

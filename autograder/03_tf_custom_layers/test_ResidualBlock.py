@@ -46,23 +46,26 @@ def _matches(got, x, projected):
     return False
 
 
-def _draw(rng, projected):
+def _draw(rng, projected, rank=2):
     units = int(rng.integers(2, 9))
     d = int(rng.choice([v for v in range(2, 11) if v != units])) if projected else units
-    x = rng.standard_normal((int(rng.integers(3, 7)), d)).astype("float32")
+    steps = [int(rng.choice([v for v in range(2, 11) if v not in (units, d)]))] if rank == 3 else []
+    x = rng.standard_normal((int(rng.integers(3, 7)), *steps, d)).astype("float32")
     biases = [rng.normal(0.0, 0.5, units).astype("float32") for _ in range(3)]
     return x, units, biases
 
 
 @graded("ResidualBlock", points=2)
 def test_residual_block_identity_shortcut_when_widths_match(sub, rng):
-    x, units, biases = _draw(rng, projected=False)
-    got = sub.run(probe_block, x, units, biases)
-    expect(len(got["pairs"]) == 2,
-           "when the input width equals units, ResidualBlock should hold two built LinearLayers (L1 and L2)")
-    expect(_matches(got, x, projected=False),
-           "when the input width equals units, ResidualBlock should return relu(L2(relu(L1(x))) + x), "
-           "with L2 without activation")
+    for rank in (2, 3):   # rank 3: (batch, steps, features), the width is the last axis
+        x, units, biases = _draw(rng, projected=False, rank=rank)
+        got = sub.run(probe_block, x, units, biases)
+        expect(len(got["pairs"]) == 2,
+               "when the input width (its last axis) equals units, ResidualBlock should hold two built "
+               "LinearLayers (L1 and L2)")
+        expect(_matches(got, x, projected=False),
+               "when the input width equals units, ResidualBlock should return relu(L2(relu(L1(x))) + x), "
+               "with L2 without activation")
 
 
 @graded("ResidualBlock", points=2)

@@ -3,14 +3,16 @@ weights, non-trainable variables untouched.
 
 The model is x -> FixedScale (a variable created non-trainable) -> a frozen Dense (a layer set
 trainable=False after it was built, whose variables a tape still watches) -> a trainable Dense,
-so a step over model.weights or model.variables moves the frozen kernel."""
+so a step over model.weights or model.variables moves the frozen kernel. A Boost layer after the
+frozen one scales by a factor drawn for the run in training mode only (a deterministic stand-in for
+dropout), so a step that does not run the model with training=True computes another loss."""
 import numpy as np
 
 from dlcourse.grading import close, expect, graded, probe
 
 
 @probe
-def probe_train_step(mod, x, y, frozen_kernel, frozen_bias, kernel, bias, scale, lr, loss_kind):
+def probe_train_step(mod, x, y, frozen_kernel, frozen_bias, kernel, bias, scale, lr, boost, loss_kind):
     class FixedScale(keras.layers.Layer):
         # multiplies its inputs by a non-trainable scalar
         def __init__(self, value, **kwargs):
@@ -24,8 +26,17 @@ def probe_train_step(mod, x, y, frozen_kernel, frozen_bias, kernel, bias, scale,
         def call(self, inputs):
             return inputs * self.s
 
+    class Boost(keras.layers.Layer):
+        # multiplies its inputs by a constant in training mode, passes them through otherwise
+        def __init__(self, factor, **kwargs):
+            super().__init__(**kwargs)
+            self.factor = factor
+
+        def call(self, inputs, training=None):
+            return inputs * self.factor if training else inputs
+
     fixed, frozen, dense = FixedScale(scale), keras.layers.Dense(frozen_kernel.shape[1]), keras.layers.Dense(kernel.shape[1])
-    model = keras.Sequential([keras.Input((frozen_kernel.shape[0],)), fixed, frozen, dense])
+    model = keras.Sequential([keras.Input((frozen_kernel.shape[0],)), fixed, frozen, Boost(boost), dense])
     frozen.set_weights([frozen_kernel, frozen_bias])
     frozen.trainable = False
     dense.set_weights([kernel, bias])
@@ -47,14 +58,15 @@ def _problem(rng, loss_kind):
     frozen_bias = rng.normal(0, 0.3, h).astype("float32")
     kernel = rng.normal(0, 0.5, (h, c)).astype("float32")
     bias = rng.normal(0, 0.5, c).astype("float32")
-    scale, lr = float(rng.uniform(0.5, 1.5)), float(rng.uniform(0.05, 0.3))
+    scale, lr, boost = float(rng.uniform(0.5, 1.5)), float(rng.uniform(0.05, 0.3)), float(rng.uniform(1.5, 2.5))
     y = (rng.standard_normal((n, c)) if loss_kind == "mse" else rng.integers(0, c, n)).astype("float32")
-    return x, y, frozen_kernel, frozen_bias, kernel, bias, scale, lr
+    return x, y, frozen_kernel, frozen_bias, kernel, bias, scale, lr, boost
 
 
-def _expected(x, y, frozen_kernel, frozen_bias, kernel, bias, scale, lr, loss_kind):
-    """Loss before the step and the trainable weights after one SGD step, by hand in NumPy."""
-    z = (np.float32(scale) * x.astype(np.float64)) @ frozen_kernel + frozen_bias
+def _expected(x, y, frozen_kernel, frozen_bias, kernel, bias, scale, lr, boost, loss_kind):
+    """Loss before the step and the trainable weights after one SGD step (model run in training mode), by
+    hand in NumPy."""
+    z = ((np.float32(scale) * x.astype(np.float64)) @ frozen_kernel + frozen_bias) * boost
     pred = z @ kernel + bias
     if loss_kind == "mse":
         loss = np.mean((pred - y) ** 2)
@@ -75,8 +87,8 @@ def test_train_step_returns_loss_before_the_update(sub, rng):
     expect(got["loss"] is not None, "train_step should return the loss as a Python float (e.g. float(loss)), "
                                     f"not a {got['type']}")
     loss, _, _ = _expected(*problem, "crossentropy")
-    close(got["loss"], loss, "train_step should return loss_fn(y, model(x)) computed with the weights "
-                             "before the update", rtol=1e-4, atol=1e-5)
+    close(got["loss"], loss, "train_step should return loss_fn(y, model(x, training=True)) computed with the "
+                             "weights before the update", rtol=1e-4, atol=1e-5)
 
 
 @graded("train_step", points=2)
@@ -85,9 +97,9 @@ def test_train_step_applies_one_sgd_step_to_trainable_weights(sub, rng):
     got = sub.run(probe_train_step, *problem, "mse")
     _, kernel, bias = _expected(*problem, "mse")
     close(got["kernel"], kernel, "after train_step the kernel is not what one optimizer step on the gradient "
-                                 "of loss_fn(y, model(x)) gives", rtol=1e-4, atol=1e-5)
+                                 "of loss_fn(y, model(x, training=True)) gives", rtol=1e-4, atol=1e-5)
     close(got["bias"], bias, "after train_step the bias is not what one optimizer step on the gradient "
-                             "of loss_fn(y, model(x)) gives", rtol=1e-4, atol=1e-5)
+                             "of loss_fn(y, model(x, training=True)) gives", rtol=1e-4, atol=1e-5)
 
 
 @graded("train_step", points=2)
@@ -100,7 +112,7 @@ def test_train_step_leaves_non_trainable_variables_alone(sub, rng):
           rtol=1e-4, atol=1e-5)
     close(got["bias"], bias, "train_step should take one optimizer step on the model's trainable weights",
           rtol=1e-4, atol=1e-5)
-    x, y, frozen_kernel, frozen_bias, _, _, scale, _ = problem
+    x, y, frozen_kernel, frozen_bias, _, _, scale, _, _ = problem
     close(got["s"], np.float32(scale), "train_step changed a non-trainable variable of the model: "
                                        "update model.trainable_variables only", rtol=0, atol=1e-7)
     close(got["frozen_kernel"], frozen_kernel, "train_step changed the weights of a frozen layer "
