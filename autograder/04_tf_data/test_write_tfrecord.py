@@ -39,6 +39,7 @@ def _examples(sub, rng):
     n, d = int(rng.integers(3, 25)), int(rng.integers(1, 9))
     features = rng.standard_normal((n, d)).astype(np.float32)
     labels = rng.integers(-1000, 1000, n).astype(np.int64)
+    labels[int(rng.integers(n))] = int(rng.choice([-1, 1])) * int(rng.integers(2**31, 2**40))  # needs 64 bits
     data = sub.run(probe_write, f"written_{rng.integers(10**9)}.tfrecord", features, labels)
     expect(isinstance(data, bytes), "write_tfrecord did not create a file at the path it was given")
     records = _records(data)
