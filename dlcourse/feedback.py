@@ -235,7 +235,7 @@ def summary_html(rows: list[dict], show: str, errors: list[str], targets: dict[s
     out.append("</tbody></table>")
     if comments:
         links = ", ".join(f'<a href="#comment-{e(g)}">{e(label)}</a>' for label, g in comments)
-        out.append(f'<p class="dlcourse-comments">Comments from your instructor: {links}</p>')
+        out.append(f'<p class="dlcourse-comments">Comments on your answers: {links}</p>')
     out.append("</div>")
     return "\n".join(out)
 
@@ -290,7 +290,8 @@ def prepare(nb, resources: dict, show: str, root: Path):
                      "Coding free-response" if meta.get("solution") else "Test cell")
             extra.append((f"{label} {meta.get('grade_id', '')}", meta.get("grade_id", ""),
                           _score(meta.get("score")), _score(meta.get("points"))))
-        if (meta.get("solution") or meta.get("task")) and meta.get("comment"):
+        # a comment worth a link (nbgrader's automatic "No response." on an untouched answer is not)
+        if (meta.get("solution") or meta.get("task")) and str(meta.get("comment") or "").strip() not in ("", "No response."):
             comments.append((str(meta.get("grade_id", "")), str(meta.get("grade_id", ""))))
     resources["dlcourse_feedback"] = {
         "show": show, "rows": rows, "errors": list(result.errors),
