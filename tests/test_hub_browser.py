@@ -2,8 +2,10 @@
 
 The instructor opens the formgrader inside Lab, generates and releases an assignment; a learner
 logs in, fetches it in Lab's Assignments panel, fills in one function, sees its visible check
-pass and submits; the instructor collects and autogrades in the formgrader (then `dlcourse
-autograde` keeps that result); the gradebook holds what the hidden graders say.
+pass and submits; with no instructor action, the hub's grading service (`dlcourse serve`) grades
+it and releases its feedback, which the learner fetches in the panel and opens (within
+FEEDBACK_BOUND_S of submitting); the instructor then collects and autogrades in the formgrader
+(then `dlcourse autograde` keeps that result); the gradebook holds what the hidden graders say.
 Screenshots of each step go to run/artifacts/hub/. Needs Debian's chromium and the npm
 configurable-http-proxy (scripts/setup.sh installs both); without them the test fails.
 """
@@ -21,6 +23,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 import psutil
 import pytest
@@ -34,6 +37,7 @@ LEARNER, INSTRUCTOR = "alice", "teacher"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 WAIT_MS = 90_000  # the longest any one browser step may take (a busy 2-core machine)
+FEEDBACK_BOUND_S = 120  # submit -> feedback to fetch, no instructor action (issue 21; 6 s measured, warm)
 
 
 def _load_hub_module():
@@ -156,10 +160,10 @@ def _menu(page, top: str, item: str) -> None:
     page.click(f".lm-Menu-content li.lm-Menu-item:has-text('{item}')")
 
 
-def _shot(page, name: str, shots: list) -> None:
+def _shot(page, name: str, shots: list, full_page: bool = True) -> None:
     ART.mkdir(parents=True, exist_ok=True)
     path = ART / f"{len(shots) + 1:02d}_{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     shots.append(path)
 
 
@@ -200,6 +204,22 @@ def _listening(proc: subprocess.Popen) -> set[str]:
 def _run_cell(page, cell) -> None:
     cell.locator(".jp-InputArea-editor").click()
     page.keyboard.press("Shift+Enter")
+
+
+def _wait_for_feedback(page, since: float, bound_s: float) -> float:
+    """Refresh the Assignments panel until the submission shows feedback to fetch; seconds since ``since``."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    ready = page.locator("#submitted_assignments_list").locator("text=feedback available to fetch").first
+    while True:
+        page.click("#refresh_assignments_list")
+        try:
+            ready.wait_for(timeout=5000)
+            return round(time.perf_counter() - since, 1)
+        except PlaywrightTimeout:
+            if time.perf_counter() - since > bound_s:
+                raise AssertionError(f"no feedback to fetch {bound_s:.0f} s after submitting (the grader's log: "
+                                     "hub/grader.log in the hub's data folder)") from None
 
 
 def test_learner_fetches_works_submits_and_is_graded_in_a_real_browser(request):
@@ -287,7 +307,27 @@ def test_learner_fetches_works_submits_and_is_graded_in_a_real_browser(request):
             fetched = page.locator("#fetched_assignments_list")
             fetched.locator("button:has-text('Submit')").first.click()
             page.locator("#submitted_assignments_list").locator(f"text={A}").first.wait_for()
+            submitted_at = time.perf_counter()
             _shot(page, "learner_submitted", shots)
+
+            # --- feedback on arrival: no instructor action; the learner fetches it in the panel ---
+            # (the hub's dlcourse-grader service collects, grades, records and releases it)
+            timings["feedback_available_s"] = _wait_for_feedback(page, submitted_at, FEEDBACK_BOUND_S)
+            _shot(page, "learner_feedback_available", shots)
+            mine = page.locator("#submitted_assignments_list")
+            mine.locator("button:has-text('Fetch Feedback')").first.click()
+            mine.locator("text=view feedback").first.wait_for()
+            timings["feedback_fetched_s"] = round(time.perf_counter() - submitted_at, 1)
+            _shot(page, "learner_feedback_fetched", shots)
+            pages = list((hub["data"] / "home" / LEARNER / A / "feedback").glob(f"*/{A}.html"))
+            assert len(pages) == 1, pages
+            feedback = learner.new_page()
+            feedback.goto(f"{hub['url']}/user/{LEARNER}/files/{A}/feedback/{quote(pages[0].parent.name)}/{A}.html")
+            feedback.locator("body", has_text="Score").first.wait_for()
+            assert solution.splitlines()[0] in feedback.locator("body").inner_text(), "not this learner's feedback"
+            _shot(feedback, "learner_feedback_page", shots, full_page=False)   # its top: the summary
+            grader_log = (hub["data"] / "hub" / "grader.log").read_text()
+            assert "released" in grader_log and LEARNER in grader_log, grader_log[-2000:]
 
             # --- the instructor collects and autogrades; the gradebook holds the graders' score -
             _formgrader_action(manage, "collect", "Successfully collected")

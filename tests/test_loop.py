@@ -386,7 +386,7 @@ def test_a_hanging_submission_costs_only_itself(klass, monkeypatch):
     from dlcourse.demo import _solved, _with_cell
 
     with open(klass / "course_config.py", "a") as fh:   # a short leash, so the test is quick
-        fh.write(f"c.DLCourse.assignments[{A!r}].update(test_timeout=3, total_timeout=20)\n")
+        fh.write(f"c.DLCourse.assignments[{A!r}].update(test_timeout=5, total_timeout=30)\n")
     solved = _solved(Course.load(ROOT), A, released_notebook(klass))
     hang = "import time\n\ndef best_device(*args, **kwargs):\n    while True:\n        time.sleep(1)\n"
     submit(klass, "hangs", notebook=_with_cell(solved, hang))

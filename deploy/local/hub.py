@@ -5,7 +5,7 @@
 Prepares the hub's data folder (never the checkout's own files) and then runs JupyterHub
 with ``deploy/local/jupyterhub_config.py``. The data folder holds everything that changes:
 
-    hub/          the hub's database, cookie secret, password, logs
+    hub/          the hub's database, cookie secret, password, logs (grader.log: feedback on arrival)
     course/       the instructor's nbgrader course root: source/ (copied from the checkout once),
                   release/, submitted/, autograded/, feedback/, gradebook.db, course_config.py
     exchange/     nbgrader's exchange (world-writable, as nbgrader requires)
@@ -112,6 +112,8 @@ def main(argv=None) -> int:
     p.add_argument("--port", type=int, default=int(os.environ.get("DLCOURSE_HUB_PORT", 8000)),
                    help="the port on 127.0.0.1 learners open (default 8000)")
     p.add_argument("--exchange", type=Path, help="nbgrader's exchange (default: exchange/ in the data folder)")
+    p.add_argument("--no-grader", action="store_true",
+                   help="do not run the feedback-on-arrival service (dlcourse serve); instructors grade by hand")
     p.add_argument("--prepare-only", action="store_true",
                    help="only write the data folder (e.g. the course volume of deploy/kubernetes), start nothing")
     args = p.parse_args(argv)
@@ -124,6 +126,8 @@ def main(argv=None) -> int:
         return 2
     parts = prepare(args.data, exchange=args.exchange)
     os.environ["DLCOURSE_EXCHANGE"] = str(parts["exchange"])  # jupyterhub_config.py hands it to every server
+    if args.no_grader:
+        os.environ["DLCOURSE_GRADER"] = "off"
     pw = parts["hub"] / "password"
     shown = "$DLCOURSE_HUB_PASSWORD" if os.environ.get("DLCOURSE_HUB_PASSWORD") else f"in {pw}"
     print(f"hub: http://127.0.0.1:{args.port}/  users: {args.data / 'learners.txt'}, {args.data / 'instructors.txt'};"

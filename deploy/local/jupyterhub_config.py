@@ -80,3 +80,26 @@ c.Spawner.environment = {
     "DLCOURSE_COURSE_ID": _course_id(),
     "DLCOURSE_HUB_DATA": str(data),
 }
+
+# --- feedback on arrival: `dlcourse serve` as a managed service (README "Feedback on arrival") ----
+# It grades each new submission in the exchange, records it in the gradebook and releases its
+# feedback, so a learner's "Fetch Feedback" works without an instructor. The hub starts it, restarts
+# it if it dies and stops it with the hub; its log is hub/grader.log. DLCOURSE_GRADER=off turns it off
+# (hub.py --no-grader); DLCOURSE_GRADER_JOBS sets its grading processes (default 2).
+if os.environ.get("DLCOURSE_GRADER", "on") != "off":
+    _grader_env = {
+        "PATH": os.pathsep.join([str(venv_bin), "/usr/local/bin", "/usr/bin", "/bin"]),
+        "LANG": os.environ.get("LANG", "C.UTF-8"),
+        "HOME": os.environ.get("HOME", str(data / "hub")),
+        "DLCOURSE_ROOT": str(course_root),
+        "DLCOURSE_EXCHANGE": os.environ.get("DLCOURSE_EXCHANGE") or str(data / "exchange"),
+    }
+    if os.environ.get("DLCOURSE_DB_URL"):
+        _grader_env["DLCOURSE_DB_URL"] = os.environ["DLCOURSE_DB_URL"]
+    c.JupyterHub.services = [{
+        "name": "dlcourse-grader",
+        "command": [str(venv_bin / "dlcourse"), "serve", "--jobs", os.environ.get("DLCOURSE_GRADER_JOBS", "2"),
+                    "--log", str(data / "hub" / "grader.log")],
+        "cwd": str(course_root),
+        "environment": _grader_env,
+    }]
