@@ -1,4 +1,5 @@
-"""Hidden graders of load_backbone: DigitNet(5) with the saved weights, loaded strictly."""
+"""Hidden graders of load_backbone: DigitNet(5) with the saved weights, loaded strictly, tensors only."""
+import copy
 import io
 from pathlib import Path
 
@@ -64,6 +65,17 @@ def probe_load_raises(mod, good, bad, x):
     return out
 
 
+class _CallsOnLoad:
+    """Pickles as a call of copy.deepcopy on a state_dict: a checkpoint that runs a Python function when
+    unpickled. torch.load(..., weights_only=True) refuses it; a full unpickle returns a valid state_dict."""
+
+    def __init__(self, state):
+        self.state = state
+
+    def __reduce__(self):
+        return copy.deepcopy, (self.state,)
+
+
 def saved_state():
     return torch.load(BACKBONE, map_location="cpu", weights_only=True)
 
@@ -117,11 +129,15 @@ def test_load_backbone_refuses_mismatched_files(sub, rng):
     extra[str(rng.choice(["head.scale", "features.11.weight", "classifier.bias"]))] = torch.ones(3)
     missing = dict(state)
     del missing[str(rng.choice([k for k in state if "running" in k or k.startswith("head")]))]
-    for what, bad in (("an unexpected extra key", extra), ("a missing key", missing)):
+    strict = "load strictly (load_state_dict(..., strict=True)) so that a mismatch raises"
+    cases = [(f"load_backbone accepted a state_dict with an unexpected extra key: {strict}", extra),
+             (f"load_backbone accepted a state_dict with a missing key: {strict}", missing),
+             ("load_backbone ran a Python function stored in the checkpoint while loading it: unpickle tensors "
+              "only (torch.load with weights_only=True)", _CallsOnLoad(state))]
+    for message, bad in cases:
         x = images(rng, int(rng.integers(3, 9)))
         got = sub.run(probe_load_raises, to_bytes(state), to_bytes(bad), x)
         expect(got["good_loaded"], "load_backbone should return an nn.Module (a DigitNet) for a matching file")
         close(got["logits"], logits(state, x), "for a matching file, load_backbone's network (in eval mode) differs "
               "from DigitNet(5) with the file's weights", rtol=1e-4, atol=1e-5)
-        expect(got["raised"] is not None, f"load_backbone accepted a state_dict with {what}: load strictly "
-                                          "(load_state_dict(..., strict=True)) so that a mismatch raises")
+        expect(got["raised"] is not None, message)
