@@ -2,8 +2,8 @@
 
 Learners submit with nbgrader's own exchange code; the loop collects, grades, records and releases
 feedback with nbgrader's; the learner fetches it with nbgrader's fetch_feedback. Most tests grade with
-``fake_grade`` (instant, driven by markers in the notebook) to test the loop's rules; two grade for
-real: the gradebook after the deadline equals a class that never ran the loop, and a hanging
+``loop_fakes.fake_grade`` (instant, driven by markers in the notebook) to test the loop's rules; two grade
+for real: the gradebook after the deadline equals a class that never ran the loop, and a hanging
 submission costs only itself.
 """
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import re
 import shutil
 import signal
 import sqlite3
@@ -27,7 +26,7 @@ from dlcourse.course import Course
 from dlcourse.errors import CourseError
 from dlcourse.inbox import Entry, parse
 from dlcourse.loop import HOUR, early_feedback, plan, serve
-from dlcourse.report import Result
+from loop_fakes import fake_grade
 
 ROOT = Path(__file__).resolve().parent.parent
 A = "07_torch_tensors_autograd"
@@ -40,32 +39,6 @@ c.CourseDirectory.root = here
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, "gradebook.db")
 c.Exchange.root = os.path.join(here, "exchange")
 '''
-
-
-# --- a grading stand-in: instant, told what to do by markers in the notebook ------------------
-def fake_grade(job) -> Result:
-    """Full marks; ``FAKE-WRONG`` loses them all; ``FAKE-SLEEP=s`` takes s seconds; ``FAKE-DIE`` kills its process."""
-    assignment, path, root = job
-    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
-    marker = "".join(cells[-1]["source"])
-    if "FAKE-DIE" in marker:
-        os._exit(3)
-    if "FAKE-SLEEP=" in marker:
-        time.sleep(float(re.search(r"FAKE-SLEEP=([\d.]+)", marker).group(1)))
-    wrong = "FAKE-WRONG" in marker
-    tests = []
-    for cell in cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("grade") and not meta.get("solution"):
-            points = float(meta["points"])
-            tests.append({"name": "test_it_works", "function": meta["grade_id"].removeprefix("check_"),
-                          "points": 0.0 if wrong else points, "max_points": points,
-                          "outcome": "failed" if wrong else "passed", "message": "it does not work" if wrong else "",
-                          "seconds": 0.0})
-    student = Path(path).parent.parent.name
-    with open(Path(root) / "fake-gradings.log", "a") as fh:
-        fh.write(json.dumps({"student": student, "t": time.time(), "marker": marker}) + "\n")
-    return Result(assignment, str(path), sum(t["points"] for t in tests), sum(t["max_points"] for t in tests), tests)
 
 
 # --- a class: nbgrader course root + exchange in one folder -----------------------------------
@@ -314,7 +287,7 @@ def test_killed_mid_burst_the_loop_resumes_without_grading_twice_or_losing_one(k
     for student in learners:
         submit(klass, student, "FAKE-SLEEP=0.7")
     env = dict(os.environ, DLCOURSE_ROOT=str(klass), PYTHONPATH=os.pathsep.join([str(ROOT / "tests"), str(ROOT)]))
-    code = ("import sys; from test_loop import fake_grade; from dlcourse.loop import serve; "
+    code = ("import sys; from loop_fakes import fake_grade; from dlcourse.loop import serve; "
             f"sys.exit(serve([{A!r}], jobs=2, once={{once}}, poll=0.2, grade_fn=fake_grade, warm=False))")
     first = subprocess.Popen([sys.executable, "-c", code.format(once=False)], env=env, cwd=klass,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
