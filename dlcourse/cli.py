@@ -198,6 +198,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
+    # nbgrader's Gradebook runs `alembic` from PATH: this environment's, also when called as .venv/bin/dlcourse.
+    here = os.path.dirname(sys.executable)
+    if here not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = here + os.pathsep + os.environ.get("PATH", "")
     try:
         return args.fn(args)
     except CourseError as exc:

@@ -18,10 +18,9 @@ import sys
 import threading
 import time
 import warnings
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable
 
@@ -30,7 +29,7 @@ from .course import Course
 from .errors import CourseError
 from .gradebook import one_engine
 from .inbox import FAILED, GRADED, GRADING, LATE, OFF, OPEN, SUPERSEDED, WAITING, Entry, Ledger, scan
-from .pool import run_all
+from .pool import WarmPool, run_all
 from .report import Result
 from .store import result_store, submission_digest
 
@@ -126,47 +125,6 @@ class Events:
             fh.write(json.dumps(record) + "\n")
         who = f" {entry.student} {entry.assignment}" if entry is not None else ""
         print(f"{record['time']} {event:<10s}{who}{': ' + text if text else ''}", file=self.out, flush=True)
-
-
-def _die_with_parent(parent: int) -> None:
-    """In a grading process: die with the loop, even when it is killed -9 (its sandboxes die with it)."""
-    import ctypes
-
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)   # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:   # the loop died before the line above
-        os._exit(1)
-
-
-class WarmPool:
-    """``jobs`` grading processes kept between submissions, so their warm sandboxes stay warm.
-
-    (pool.py's ``run_all`` starts fresh processes per batch; a job whose process died is graded
-    again alone with it, so only a submission that kills its process twice fails.)
-    """
-
-    def __init__(self, jobs: int):
-        self.jobs, self._executor, self.generation = max(1, jobs), None, 0
-
-    def submit(self, fn, item):
-        """``fn(item)`` in a grading process: its future, and the generation of the processes running it."""
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(self.jobs, mp_context=get_context("spawn"),
-                                                 initializer=_die_with_parent, initargs=(os.getpid(),))
-            self.generation += 1
-        return self._executor.submit(fn, item), self.generation
-
-    def close(self, generation: int | None = None) -> None:
-        """Stop the grading processes (only if they are still ``generation``'s, when given)."""
-        executor = self._executor
-        if executor is None or generation not in (None, self.generation):
-            return
-        self._executor = None
-        for process in list((getattr(executor, "_processes", None) or {}).values()):
-            process.kill()   # a grading in progress is abandoned: the ledger still holds it as open
-        executor.shutdown(wait=False, cancel_futures=True)
 
 
 @dataclass
@@ -462,9 +420,6 @@ def serve(assignments=(), jobs: int = 2, once: bool = False, poll: float = 2.0, 
     ``warm``: keep the grading processes warm for the released assignments due soonest (not with ``once``).
     """
     course = course or Course.load()
-    here = os.path.dirname(sys.executable)   # nbgrader's Gradebook runs `alembic` from PATH: this venv's
-    if here not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = here + os.pathsep + os.environ.get("PATH", "")
     for assignment in assignments or course.assignments():
         early_feedback(course, assignment)   # a typo in the settings stops here, with where it is
     logging.getLogger("traitlets").setLevel(logging.WARNING)   # nbgrader's per-step INFO lines; ours say it

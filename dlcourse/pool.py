@@ -1,6 +1,12 @@
-"""Run many gradings side by side; a grading process that dies costs only its own submission."""
+"""Run many gradings side by side; a grading process that dies costs only its own submission.
+
+``run_all`` starts fresh processes per batch (``dlcourse autograde``); ``WarmPool`` keeps them between
+submissions (``dlcourse serve``), so their warm sandboxes stay warm.
+"""
 from __future__ import annotations
 
+import os
+import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
@@ -39,3 +45,44 @@ def _round(fn, items, jobs, on_done, last: bool) -> list:
                 continue
             on_done(item, value, None)
     return crashed
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a grading process: die with the loop, even when it is killed -9 (its sandboxes die with it)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:   # the loop died before the line above
+        os._exit(1)
+
+
+class WarmPool:
+    """``jobs`` grading processes kept between submissions, so their warm sandboxes stay warm.
+
+    (pool.py's ``run_all`` starts fresh processes per batch; a job whose process died is graded
+    again alone with it, so only a submission that kills its process twice fails.)
+    """
+
+    def __init__(self, jobs: int):
+        self.jobs, self._executor, self.generation = max(1, jobs), None, 0
+
+    def submit(self, fn, item):
+        """``fn(item)`` in a grading process: its future, and the generation of the processes running it."""
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(self.jobs, mp_context=get_context("spawn"),
+                                                 initializer=_die_with_parent, initargs=(os.getpid(),))
+            self.generation += 1
+        return self._executor.submit(fn, item), self.generation
+
+    def close(self, generation: int | None = None) -> None:
+        """Stop the grading processes (only if they are still ``generation``'s, when given)."""
+        executor = self._executor
+        if executor is None or generation not in (None, self.generation):
+            return
+        self._executor = None
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
+            process.kill()   # a grading in progress is abandoned: the ledger still holds it as open
+        executor.shutdown(wait=False, cancel_futures=True)
