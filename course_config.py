@@ -91,3 +91,7 @@ c.DLCourse.test_timeout = 60      # seconds per hidden test
 c.DLCourse.total_timeout = 900    # seconds per submission, all tests together
 c.DLCourse.memory_mb = 4096       # resident memory of a submission's processes
 c.DLCourse.threads = 1            # compute threads per worker (jobs run side by side)
+# Feedback on arrival (`dlcourse serve`, the hub's dlcourse-grader service): before the due date a learner's
+# submission is graded and its feedback released; show: "nothing" | "passed" (which tests) | "messages";
+# per_hour: graded submissions per learner and assignment (more wait). Per assignment: ["early_feedback"].
+c.DLCourse.early_feedback = {"enabled": True, "show": "messages", "per_hour": 4}
