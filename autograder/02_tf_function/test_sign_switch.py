@@ -41,6 +41,17 @@ def draw(rng, n=None):
     return [x, y] if rng.random() < 0.5 else [y, x]
 
 
+def edges(rng, n):
+    """Two inputs on the edge of the decision, in float32-exact quarters (any summation order gives the
+    exact sum): one whose sum is exactly 0 (so -x) and one whose sum is 0.25 (so x)."""
+    k = rng.integers(-8, 9, n - 1)
+    k[0] = k[0] or 1
+    zero = np.append(k, -k.sum()) * 0.25
+    small = np.append(k, 1 - k.sum()) * 0.25
+    pair = [rng.permutation(zero).astype("float32"), rng.permutation(small).astype("float32")]
+    return pair if rng.random() < 0.5 else pair[::-1]
+
+
 def switched(xs):
     return [x if x.sum() > 0 else -x for x in xs]
 
@@ -53,6 +64,12 @@ def test_sign_switch_both_branches(sub, rng):
         expect(len(got["outputs"]) == len(xs), "sign_switch should return one result per call")
         for out, want in zip(got["outputs"], switched(xs)):
             close(out, want, "sign_switch gives a wrong result", rtol=1e-6, atol=1e-6)
+    xs = edges(rng, int(rng.integers(3, 12)))
+    got = sub.run(probe_sign_switch, xs)
+    expect(len(got["outputs"]) == len(xs), "sign_switch should return one result per call")
+    for out, want in zip(got["outputs"], switched(xs)):
+        close(out, want, "sign_switch gives a wrong result for a sum of exactly 0 or just above 0: x only when "
+              "sum(x) > 0, else -x", rtol=1e-6, atol=1e-6)
 
 
 @graded("sign_switch", points=1)
