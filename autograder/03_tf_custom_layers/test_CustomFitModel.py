@@ -12,7 +12,7 @@ import numpy as np
 from dlcourse.grading import close, expect, graded, probe
 
 
-def fitted(model_class, x, y, kernel, bias, lr, boost, epochs, task):
+def fitted(model_class, x, y, kernel, bias, lr, boost, batch_size, epochs, task):
     """(In a sandbox.) fit a one-Dense functional model_class from the given weights: its history
     and its trained weights. Before the Dense, a Boost layer scales the inputs by ``boost`` in
     training mode only (a deterministic stand-in for dropout), so a step that does not run the model
@@ -34,14 +34,14 @@ def fitted(model_class, x, y, kernel, bias, lr, boost, epochs, task):
     else:
         model.compile(optimizer=keras.optimizers.SGD(lr), metrics=["accuracy"],
                       loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    history = model.fit(x, y, epochs=epochs, batch_size=len(x), shuffle=False, verbose=0).history
+    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, shuffle=False, verbose=0).history
     return {"history": {str(k): [float(v) for v in values] for k, values in history.items()},
             "kernel": np.asarray(dense.kernel.numpy(), dtype=np.float64),
             "bias": np.asarray(dense.bias.numpy(), dtype=np.float64)}
 
 
 @probe(uses=[fitted])
-def probe_fit(mod, x, y, kernel, bias, lr, boost, epochs, task):
+def probe_fit(mod, x, y, kernel, bias, lr, boost, batch_size, epochs, task):
     cls = mod.CustomFitModel
     is_model = isinstance(cls, type) and issubclass(cls, keras.Model)
     out = {"is_model": is_model, "overrides": is_model and cls.train_step is not keras.Model.train_step}
@@ -50,16 +50,16 @@ def probe_fit(mod, x, y, kernel, bias, lr, boost, epochs, task):
     keras_step = keras.Model.train_step
     keras.Model.train_step = lambda self, data: {}
     try:
-        out.update(fitted(cls, x, y, kernel, bias, lr, boost, epochs, task))
+        out.update(fitted(cls, x, y, kernel, bias, lr, boost, batch_size, epochs, task))
     finally:
         keras.Model.train_step = keras_step
     return out
 
 
 @probe(uses=[fitted])
-def probe_keras_fit(mod, x, y, kernel, bias, lr, boost, epochs, task):
+def probe_keras_fit(mod, x, y, kernel, bias, lr, boost, batch_size, epochs, task):
     # (In a clean worker.) What keras.Model.fit gives from the same weights and data.
-    return fitted(keras.Model, x, y, kernel, bias, lr, boost, epochs, task)
+    return fitted(keras.Model, x, y, kernel, bias, lr, boost, batch_size, epochs, task)
 
 
 def _problem(rng, task):
@@ -73,7 +73,9 @@ def _problem(rng, task):
         y = np.argmax(x @ rng.normal(0, 2, (d, c)), axis=1)
         kernel, bias = rng.normal(0, 0.1, (d, c)).astype("float32"), np.zeros(c, "float32")
     lr, boost, epochs = float(rng.uniform(0.1, 0.3)), float(rng.uniform(0.5, 0.8)), int(rng.integers(5, 9))
-    return x, y.astype("float32"), kernel, bias, lr, boost, epochs
+    # two or three batches an epoch, the last one smaller: the loss of an epoch is weighted by batch size
+    batch_size = int(rng.choice([b for b in range(9, 20) if n % b and n // b in (2, 3)]))
+    return x, y.astype("float32"), kernel, bias, lr, boost, batch_size, epochs
 
 
 def _both(sub, rng, task):

@@ -17,6 +17,8 @@ def probe_mlp(mod, hidden, num_classes, rate, x):
     out["is_model"] = isinstance(model, keras.Model)
     out["weights"] = [w.numpy() for w in model.trainable_weights]
     out["n_weights"] = len(model.weights)
+    plain = mod.MLPModel(list(hidden), num_classes)           # the default dropout rate
+    out["plain"] = [np.asarray(plain(xt, training=False)), np.asarray(plain(xt, training=True))]
     return out
 
 
@@ -86,3 +88,7 @@ def test_mlp_model_applies_dropout_only_when_training(sub, rng):
            "MLPModel with training=False (the default) should give the same output every call: no dropout at inference")
     expect(not np.allclose(got["train"], got["eval"]) and not np.allclose(got["train"], got["train_again"]),
            "MLPModel with dropout > 0 and training=True should apply dropout (outputs change from call to call)")
+    plain_eval, plain_train = got["plain"]
+    expect(np.shape(plain_eval) == (x.shape[0], num_classes) and np.shape(plain_train) == np.shape(plain_eval)
+           and np.allclose(plain_train, plain_eval, rtol=1e-6, atol=1e-6),
+           "MLPModel built without a dropout rate (default 0.0) should drop nothing, also with training=True")
