@@ -24,10 +24,13 @@ def probe_amp(mod, state, x, y, lr, init_scale):
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     scaler = torch.amp.GradScaler("cpu", init_scale=init_scale, growth_factor=2.0, backoff_factor=0.5,
                                   growth_interval=1)
+    dtypes = []      # the dtype of the first layer's output in each forward (bfloat16 under autocast)
+    hook = model[0].register_forward_hook(lambda module, inputs, output: dtypes.append(str(output.dtype)))
     result = mod.amp_step(model, optimizer, scaler, nn.MSELoss(), torch.tensor(x), torch.tensor(y))
+    hook.remove()
     return {"weights": {name: p.detach().numpy().copy() for name, p in model.named_parameters()},
             "scale": float(scaler.get_scale()), "loss_type": type(result).__name__,
-            "loss": float(result) if isinstance(result, (int, float)) else None}
+            "loss": float(result) if isinstance(result, (int, float)) else None, "forward_dtypes": dtypes}
 
 
 @probe(uses=[build])
@@ -72,6 +75,21 @@ def reference_step(state, x, y, lr):
     return {name: p.detach().numpy().copy() for name, p in model.named_parameters()}, float(loss)
 
 
+def reference_steps(state, xs, y, lr):
+    """The weights after each of several such steps in a row, computed here."""
+    model = build(state)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    out = []
+    for x in xs:
+        optimizer.zero_grad()
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            loss = torch.nn.functional.mse_loss(model(torch.tensor(x)), torch.tensor(y))
+        loss.backward()
+        optimizer.step()
+        out.append({name: p.detach().numpy().copy() for name, p in model.named_parameters()})
+    return out
+
+
 @graded("amp_step", points=2)
 def test_amp_step_update_equals_unscaled_step(sub, rng):
     state, x, y, lr, init_scale = random_case(rng)
@@ -83,6 +101,16 @@ def test_amp_step_update_equals_unscaled_step(sub, rng):
         close(change, want_change, f"amp_step's update of parameter {name} is not the SGD update of the unscaled "
               "gradients (to bfloat16 precision): the scaler must unscale the gradients before the optimizer "
               "uses them (scaler.step does)", rtol=0.05, atol=0.05 * size + 1e-7)
+    # two steps in a row: the second must use only its own batch's gradients (a scale starting at 1, so
+    # gradients left over from the first step are not dwarfed by the second step's scaled ones)
+    x2 = rng.standard_normal(x.shape).astype(np.float32)
+    got = sub.run(probe_amp_twice, state, x, y, x2, lr, 1.0)
+    first, second = reference_steps(state, [x, x2], y, lr)
+    for name in second:
+        change, want_change = got["second"]["weights"][name] - got["first"]["weights"][name], second[name] - first[name]
+        close(change, want_change, f"a second amp_step in a row updates parameter {name} with more than its own "
+              "batch's gradients: clear the gradients at each step", rtol=0.05,
+              atol=0.05 * float(np.abs(want_change).max()) + 1e-7)
 
 
 @graded("amp_step", points=1)
@@ -92,6 +120,8 @@ def test_amp_step_returns_unscaled_loss(sub, rng):
     _, loss = reference_step(state, x, y, lr)
     expect(got["loss"] is not None, f"amp_step should return the loss as a Python float, got a {got['loss_type']}")
     close(got["loss"], loss, "amp_step's return value is not the (unscaled) loss of the batch", rtol=0.03, atol=1e-3)
+    expect(len(got["forward_dtypes"]) > 0 and all(d == "torch.bfloat16" for d in got["forward_dtypes"]),
+           "amp_step's forward pass did not run in bfloat16: run it under torch.autocast on the CPU in bfloat16")
 
 
 @graded("amp_step", points=1)
