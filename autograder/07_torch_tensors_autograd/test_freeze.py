@@ -7,7 +7,10 @@ NAMES = ["scale", "encoder.0.weight", "encoder.0.bias", "encoder.2.weight", "enc
          "head.weight", "head.bias"]
 # prefixes that start names, including partial words and dotted paths
 STARTS = ["encoder", "encoder.", "encoder.0", "encoder.2.w", "encoder_", "enc", "dec", "decoder.0.bias",
-          "head", "head.b", "sca", "scale", "e"]
+          "head", "head.b", "sca", "scale"]
+# "e" starts two names and lies inside most others: it belongs to the second test only, so a prefix matched
+# anywhere in the name costs the same points on every grading run
+ANYWHERE = "e"
 # strings found inside names but at the start of none
 INSIDE = ["weight", "bias", "0", "2.weight", "coder", "extra", "0.bias", "ead", "cale"]
 
@@ -75,7 +78,7 @@ def test_freeze_other_parameters_stay_trainable(sub, rng):
     rounds = []
     for _ in range(3):                   # first the rounds that freeze something: doing nothing earns nothing
         inside = [str(p) for p in rng.choice(INSIDE, size=2, replace=False)]
-        rounds.append(inside + [str(rng.choice(STARTS))])
+        rounds.append(inside + [str(rng.choice(STARTS + [ANYWHERE]))])
     rounds += [[], [str(p) for p in rng.choice(INSIDE, size=2, replace=False)]]   # nothing starts with these
     for prefixes in rounds:
         check(sub, prefixes)

@@ -89,13 +89,18 @@ def probe_four_reversed(mod, X_train, y_train, X_test, y_test):
     return {"kind": "dict", "values": values}
 
 
-def _data(rng, n_train, n_test, flip_rate=0.25, spread=2.0):
-    """Standardised Gaussian classes; some test labels flipped, so test accuracy is far from training accuracy."""
+def _data(rng, n_train, n_test, flip_rate=0.25, spread=2.0, imbalanced=False):
+    """Standardised Gaussian classes; some test labels flipped, so test accuracy is far from training accuracy.
+    Imbalanced: one class (drawn) holds most of the samples, so the biases weigh in every prediction."""
     k, d = int(rng.integers(3, 5)), int(rng.integers(4, 8))
     means = rng.normal(0, spread, (k, d))
+    priors = None
+    if imbalanced:
+        weights = rng.permutation(np.r_[3.0, rng.uniform(0.2, 0.6, k - 1)])
+        priors = weights / weights.sum()
 
     def draw(n):
-        y = rng.integers(0, k, n)
+        y = rng.choice(k, n, p=priors)
         return means[y] + rng.standard_normal((n, d)), y
 
     X_train, y_train = draw(n_train)
@@ -115,7 +120,7 @@ def _result(sub, rng):
     """One call per grading run, shared by the tests below (the four fits cost a few seconds)."""
     _CACHE = _cache(sub)
     if "got" not in _CACHE:
-        data = _data(rng, 300, 400)
+        data = _data(rng, 300, 400, imbalanced=True)
         _CACHE["expected"] = _sklearn_accuracy(data)
         try:
             _CACHE["got"] = sub.run(probe_four, *data)
