@@ -1,8 +1,8 @@
 """A correct implementation gets full marks for every seed: the reference, graded under many seeds.
 
-    .venv/bin/python scripts/seed_robustness.py [A...] [--seeds 50] [--tests SUBSTRING] [--json OUT]
+    .venv/bin/python scripts/seed_robustness.py [A...] [--seeds 50] [--tests SUBSTRING ...] [--json OUT]
 
-Each seed is a whole grading of the reference (or of the tests whose name contains SUBSTRING), with
+Each seed is a whole grading of the reference (or of the tests whose name contains one of the SUBSTRINGs), with
 inputs drawn from that seed, all on one sandboxed worker per assignment (started once). Prints every
 (test, seed) where the reference lost points; exit status 1 if any did. Training and sampling tests
 are the ones at risk: a bar too close to what a correct model reaches fails a few seeds in a hundred.
@@ -25,9 +25,9 @@ from dlcourse.runner import Run  # noqa: E402
 from dlcourse.suite import Grading, suite  # noqa: E402
 
 
-def robustness(course: Course, assignment: str, seeds: list[int], only: str = "") -> dict:
+def robustness(course: Course, assignment: str, seeds: list[int], only: list[str] | None = None) -> dict:
     """{"seeds": n, "lost": [(test, seed, message)], "seconds": s} for the reference of ``assignment``."""
-    tests = [t for t in suite(course.grader_dir(assignment)) if only in t.name]
+    tests = [t for t in suite(course.grader_dir(assignment)) if not only or any(s in t.name for s in only)]
     settings = dataclasses.replace(course.run_settings(assignment), total_timeout=24 * 3600.0)
     run = Run(load(course.solution(assignment)), settings, seeds[0])
     lost, start = [], time.perf_counter()
@@ -48,7 +48,7 @@ def main(argv=None) -> int:
     p.add_argument("assignments", nargs="*")
     p.add_argument("--seeds", type=int, default=50)
     p.add_argument("--first-seed", type=int, default=1)
-    p.add_argument("--tests", default="", help="only the hidden tests whose name contains this")
+    p.add_argument("--tests", nargs="+", default=[], help="only the hidden tests whose name contains one of these")
     p.add_argument("--json", type=Path, help="also write the results here")
     args = p.parse_args(argv)
     course = Course.load(ROOT)

@@ -41,6 +41,12 @@ def test_classification_report_matches_sklearn(sub, rng):
         y_pred = np.where(flip, 1 - y_true, y_true).astype("int64")
         got = sub.run(probe_report, y_true, y_pred)
         _check(got, y_true, y_pred, "on binary labels")
+    # a single positive prediction, and right: precision 1/1
+    n = int(rng.integers(10, 100))
+    hit, missed = rng.choice(n, 2, replace=False)
+    y_true, y_pred = np.zeros(n, "int64"), np.zeros(n, "int64")
+    y_true[[hit, missed]] = y_pred[hit] = 1
+    _check(sub.run(probe_report, y_true, y_pred), y_true, y_pred, "with a single positive prediction")
 
 
 @graded("classification_report", points=1)

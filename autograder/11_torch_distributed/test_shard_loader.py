@@ -14,7 +14,7 @@ def probe_shards(mod, n, world_size, batch_size, epoch, seed):
     data = TensorDataset(torch.arange(n))
     out = []
     for rank in range(world_size):
-        loader = mod.shard_loader(data, rank, world_size, batch_size, epoch, seed=seed)
+        loader = mod.shard_loader(data, rank, world_size, batch_size, epoch, *([] if seed is None else [seed]))
         if not isinstance(loader, DataLoader):
             return {"kind": type(loader).__name__}
         out.append([[int(i) for i in batch[0]] for batch in loader])
@@ -67,6 +67,10 @@ def test_shard_loader_follows_the_distributed_sampler(sub, rng):
     shards = shards_of(sub, n, world_size, batch_size, epoch, seed)
     expect(shards == expected(n, world_size, epoch, seed),
            "the samples do not come in the order of a DistributedSampler(shuffle=True, seed=seed) at the given epoch")
+    shards = shards_of(sub, n, world_size, batch_size, epoch, None)
+    expect(shards == expected(n, world_size, epoch, 0),
+           "called without a seed, the samples do not come in the order of a DistributedSampler(shuffle=True, "
+           "seed=0) at the given epoch: the seed defaults to 0")
 
 
 @graded("shard_loader", points=1)
