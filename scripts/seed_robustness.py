@@ -6,6 +6,11 @@ Each seed is a whole grading of the reference (or of the tests whose name contai
 inputs drawn from that seed, all on one sandboxed worker per assignment (started once). Prints every
 (test, seed) where the reference lost points; exit status 1 if any did. Training and sampling tests
 are the ones at risk: a bar too close to what a correct model reaches fails a few seeds in a hundred.
+
+    .venv/bin/python scripts/seed_robustness.py [A...] --mutants [--seeds 5]
+
+The other way round: each hand-written mutant must lose the same points under every seed (a mistake
+that only some draws catch makes its grade a lottery, and a regraded class would change).
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import argparse
 import dataclasses
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,6 +29,7 @@ from dlcourse.course import Course  # noqa: E402
 from dlcourse.loader import load  # noqa: E402
 from dlcourse.runner import Run  # noqa: E402
 from dlcourse.suite import Grading, suite  # noqa: E402
+from dlcourse.verify import cases, submission_for  # noqa: E402
 
 
 def robustness(course: Course, assignment: str, seeds: list[int], only: list[str] | None = None) -> dict:
@@ -43,6 +50,33 @@ def robustness(course: Course, assignment: str, seeds: list[int], only: list[str
     return {"tests": len(tests), "seeds": len(seeds), "lost": lost, "seconds": round(time.perf_counter() - start, 1)}
 
 
+def mutant_stability(course: Course, assignment: str, seeds: list[int]) -> dict:
+    """{"mutants": n, "unstable": [(mutant, {seed: points})], "seconds": s}: each hand-written mutant of
+    ``assignment``, graded by the tests of the functions it breaks under every seed, must lose the same
+    points every time (a mistake caught only by some draws makes the grade a lottery)."""
+    unstable, start = [], time.perf_counter()
+    mutants = [c for c in cases(course, assignment) if c.kind == "mutant"]
+    with tempfile.TemporaryDirectory(prefix="dlcourse-seeds-") as tmp:
+        for case in mutants:
+            tests = [t for t in suite(course.grader_dir(assignment)) if t.function in case.breaks]
+            settings = dataclasses.replace(course.run_settings(assignment), total_timeout=24 * 3600.0)
+            run = Run(load(submission_for(course, case, Path(tmp))), settings, seeds[0])
+            points = {}
+            try:
+                for seed in seeds:
+                    grading = Grading(run, seed, course.test_timeout(assignment))
+                    try:
+                        points[seed] = round(sum(r["points"] for r in grading.run_all(tests)), 4)
+                    finally:
+                        grading.close()
+            finally:
+                run.close()
+            if len(set(points.values())) > 1:
+                unstable.append((case.name, points))
+    return {"mutants": len(mutants), "seeds": len(seeds), "unstable": unstable,
+            "seconds": round(time.perf_counter() - start, 1)}
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("assignments", nargs="*")
@@ -50,10 +84,22 @@ def main(argv=None) -> int:
     p.add_argument("--first-seed", type=int, default=1)
     p.add_argument("--tests", nargs="+", default=[], help="only the hidden tests whose name contains one of these")
     p.add_argument("--json", type=Path, help="also write the results here")
+    p.add_argument("--mutants", action="store_true",
+                   help="instead: each hand-written mutant must lose the same points under every seed")
     args = p.parse_args(argv)
     course = Course.load(ROOT)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     report = {}
+    if args.mutants:
+        for assignment in args.assignments or course.assignments():
+            got = report[assignment] = mutant_stability(course, assignment, seeds)
+            print(f"{assignment}: {got['mutants']} mutants x {got['seeds']} seeds in {got['seconds']} s: "
+                  f"{len(got['unstable'])} with points that depend on the seed", flush=True)
+            for name, points in got["unstable"]:
+                print(f"  {name}: {points}")
+        if args.json:
+            args.json.write_text(json.dumps(report, indent=1))
+        return 1 if any(r["unstable"] for r in report.values()) else 0
     for assignment in args.assignments or course.assignments():
         got = report[assignment] = robustness(course, assignment, seeds, args.tests)
         print(f"{assignment}: {got['tests']} tests x {got['seeds']} seeds in {got['seconds']} s: "
