@@ -59,18 +59,15 @@ def mutant_stability(course: Course, assignment: str, seeds: list[int]) -> dict:
     with tempfile.TemporaryDirectory(prefix="dlcourse-seeds-") as tmp:
         for case in mutants:
             tests = [t for t in suite(course.grader_dir(assignment)) if t.function in case.breaks]
-            settings = dataclasses.replace(course.run_settings(assignment), total_timeout=24 * 3600.0)
-            run = Run(load(submission_for(course, case, Path(tmp))), settings, seeds[0])
-            points = {}
-            try:
-                for seed in seeds:
-                    grading = Grading(run, seed, course.test_timeout(assignment))
-                    try:
-                        points[seed] = round(sum(r["points"] for r in grading.run_all(tests)), 4)
-                    finally:
-                        grading.close()
-            finally:
-                run.close()
+            submission, points = load(submission_for(course, case, Path(tmp))), {}
+            for seed in seeds:   # a fresh worker each time, as a real grading: a mutant may keep state
+                run = Run(submission, course.run_settings(assignment), seed)
+                grading = Grading(run, seed, course.test_timeout(assignment))
+                try:
+                    points[seed] = round(sum(r["points"] for r in grading.run_all(tests)), 4)
+                finally:
+                    grading.close()
+                    run.close()
             if len(set(points.values())) > 1:
                 unstable.append((case.name, points))
     return {"mutants": len(mutants), "seeds": len(seeds), "unstable": unstable,

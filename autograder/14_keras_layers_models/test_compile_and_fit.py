@@ -35,12 +35,19 @@ def probe_reference(mod, x, y, epochs, weights, seed):
                     metrics=["accuracy"])
         keras.utils.set_random_seed(seed)
         h = ref.fit(x, y, epochs=epochs, batch_size=32, verbose=0, shuffle=shuffle).history
-        reference.append({str(k): [float(v) for v in vs] for k, vs in h.items()})
+        reference.append({"history": {str(k): [float(v) for v in vs] for k, vs in h.items()},
+                          "weights": [np.asarray(w) for w in ref.get_weights()]})
     return reference
 
 
 def _is_series(values, n) -> bool:
     return isinstance(values, list) and len(values) == n and all(type(v) is float for v in values)
+
+
+def _same_weights(trained, reference) -> bool:
+    return isinstance(trained, list) and len(trained) == len(reference) and all(
+        type(a) is np.ndarray and a.shape == b.shape and np.allclose(a, b, rtol=1e-5, atol=1e-6)
+        for a, b in zip(trained, reference))
 
 
 def _initial_loss(x, y, weights):
@@ -91,10 +98,14 @@ def test_compile_and_fit_trains_with_adam_and_sparse_crossentropy(sub, rng):
     loss = got["history"].get("loss")
     expect(_is_series(loss, epochs), "the history should hold one 'loss' per epoch")
     reference = sub.clean(probe_reference, x, y, epochs, weights, seed)
-    matches = [bool(np.allclose(loss, ref["loss"], rtol=1e-4, atol=1e-5)) for ref in reference]
-    expect(any(matches), "the losses differ from training with Adam(learning_rate=1e-3), sparse categorical "
-                         "cross-entropy on the model's probabilities (from_logits=False) and batches of 32")
-    ref = reference[matches.index(True)]
+    # the losses of an epoch average over its batches, so the batches' size shows in the weights
+    matches = [bool(np.allclose(loss, ref["history"]["loss"], rtol=1e-4, atol=1e-5))
+               and _same_weights(got["weights"], ref["weights"])
+               for ref in reference]
+    expect(any(matches), "the losses or the trained weights differ from training with Adam(learning_rate=1e-3), "
+                         "sparse categorical cross-entropy on the model's probabilities (from_logits=False) and "
+                         "batches of 32")
+    ref = reference[matches.index(True)]["history"]
     accuracy = got["history"].get("accuracy")
     expect(_is_series(accuracy, epochs), "the history should hold one 'accuracy' per epoch (metrics=['accuracy'])")
     close(accuracy, ref["accuracy"], "the 'accuracy' history differs from Keras's accuracy metric", rtol=1e-4, atol=1e-5)
