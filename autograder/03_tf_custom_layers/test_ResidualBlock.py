@@ -50,7 +50,8 @@ def _draw(rng, projected, rank=2):
     units = int(rng.integers(2, 9))
     d = int(rng.choice([v for v in range(2, 11) if v != units])) if projected else units
     steps = [int(rng.choice([v for v in range(2, 11) if v not in (units, d)]))] if rank == 3 else []
-    x = rng.standard_normal((int(rng.integers(3, 7)), *steps, d)).astype("float32")
+    # enough rows that every unit of L2 is negative somewhere: where it matters that L2 has no activation
+    x = rng.standard_normal((int(rng.integers(32, 65)), *steps, d)).astype("float32")
     biases = [rng.normal(0.0, 0.5, units).astype("float32") for _ in range(3)]
     return x, units, biases
 

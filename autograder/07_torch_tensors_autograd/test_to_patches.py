@@ -78,7 +78,7 @@ def test_to_patches_values_within_patch(sub, rng):
 
 @graded("to_patches", points=1)
 def test_to_patches_no_python_loops(sub, rng):
-    p = int(rng.integers(1, 3))
+    p = 2   # p = 1 on one channel is the one case where a permuted view stays contiguous
     h, w = (int(v) * p for v in rng.integers(560, 700, size=2))
     sub.run(probe_patches_shape, 1, 2 * p, 2 * p, p, 0)  # warm-up: the worker is up, first-call costs paid
     start = time.perf_counter()  # timed here, out of the learner's reach (a replaced clock cannot fake it)
