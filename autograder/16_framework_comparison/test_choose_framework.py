@@ -36,9 +36,10 @@ def test_choose_framework_follows_the_tree_for_every_combination(sub, rng):
 
 @graded("choose_framework", points=1)
 def test_choose_framework_treats_missing_keys_as_false(sub, rng):
-    cases = [{}]
-    for _ in range(8):
-        keys = [k for k in KEYS if rng.uniform() < 0.5]
+    cases = [{}] + [{k: True} for k in KEYS]   # every single-key need: each asks the tree with the rest missing
+    for _ in range(8):   # at least one key missing: a complete need is the first test's question
+        missing = str(rng.choice(KEYS))
+        keys = [k for k in KEYS if k != missing and rng.uniform() < 0.5]
         cases.append({k: bool(rng.uniform() < 0.5) for k in keys})
     got = sub.run(probe_choose, cases)
     for case, answer in zip(cases, got):
