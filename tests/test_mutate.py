@@ -43,3 +43,20 @@ def test_a_run_accounts_for_every_mutant(course):
     assert run["generated"] == 3
     assert run["killed"] + run["survived"] + run["equivalent"] + run["timeout"] + run["error"] == 3
     assert len(run["survivors"]) == run["survived"]
+    assert run["survived"] == 0, f"unexplained survivors: {run['survivors']}"
+
+
+def test_every_assignment_has_a_recorded_run_with_no_unexplained_survivor(course):
+    """Each assignment's last mutation run (tests/mutation/<a>.json) left no survivor, each equivalent
+    mutant has its reason, and docs/fidelity.md shows that run."""
+    import json
+
+    table = (course.root / "docs" / "fidelity.md").read_text(encoding="utf-8")
+    for assignment in course.assignments():
+        record = json.loads((course.root / "tests" / "mutation" / f"{assignment}.json").read_text(encoding="utf-8"))
+        run = record["last_run"]
+        assert run["survived"] == 0, f"{assignment}: survivors of the last run: {run['survivors']}"
+        assert run["killed"] + run["equivalent"] + run["timeout"] + run["error"] == run["generated"] > 0
+        assert run["error"] == 0, f"{assignment}: mutants that could not be graded"
+        assert all(len(reason) > 20 for reason in record["equivalent"].values()), f"{assignment}: a reason is missing"
+        assert f"| {assignment} | {run['generated']} | {run['killed']} | {run['equivalent']} | 0 |" in table, assignment
