@@ -7,7 +7,7 @@ inputs drawn from that seed, all on one sandboxed worker per assignment (started
 (test, seed) where the reference lost points; exit status 1 if any did. Training and sampling tests
 are the ones at risk: a bar too close to what a correct model reaches fails a few seeds in a hundred.
 
-    .venv/bin/python scripts/seed_robustness.py [A...] --mutants [--seeds 5]
+    .venv/bin/python scripts/seed_robustness.py [A...] --mutants --seeds 4
 
 The other way round: each hand-written mutant must lose the same points under every seed (a mistake
 that only some draws catch makes its grade a lottery, and a regraded class would change).
@@ -87,25 +87,24 @@ def main(argv=None) -> int:
     course = Course.load(ROOT)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     report = {}
-    if args.mutants:
-        for assignment in args.assignments or course.assignments():
-            got = report[assignment] = mutant_stability(course, assignment, seeds)
-            print(f"{assignment}: {got['mutants']} mutants x {got['seeds']} seeds in {got['seconds']} s: "
-                  f"{len(got['unstable'])} with points that depend on the seed", flush=True)
-            for name, points in got["unstable"]:
-                print(f"  {name}: {points}")
-        if args.json:
-            args.json.write_text(json.dumps(report, indent=1))
-        return 1 if any(r["unstable"] for r in report.values()) else 0
+    failed = False
     for assignment in args.assignments or course.assignments():
-        got = report[assignment] = robustness(course, assignment, seeds, args.tests)
-        print(f"{assignment}: {got['tests']} tests x {got['seeds']} seeds in {got['seconds']} s: "
-              f"{'full marks every time' if not got['lost'] else str(len(got['lost'])) + ' losses'}", flush=True)
-        for name, seed, message in got["lost"]:
-            print(f"  {name} lost points with seed {seed}: {message}")
+        if args.mutants:
+            got = mutant_stability(course, assignment, seeds)
+            head, problems = f"{got['mutants']} mutants", [f"{name}: {points}" for name, points in got["unstable"]]
+            verdict = f"{len(problems)} with points that depend on the seed"
+        else:
+            got = robustness(course, assignment, seeds, args.tests)
+            head = f"{got['tests']} tests"
+            problems = [f"{name} lost points with seed {seed}: {message}" for name, seed, message in got["lost"]]
+            verdict = f"{len(problems)} losses" if problems else "full marks every time"
+        report[assignment], failed = got, failed or bool(problems)
+        print(f"{assignment}: {head} x {got['seeds']} seeds in {got['seconds']} s: {verdict}", flush=True)
+        for line in problems:
+            print("  " + line)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
-    return 1 if any(r["lost"] for r in report.values()) else 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
