@@ -20,6 +20,8 @@ def test_pairwise_sq_distances_values(sub, rng):
     n, m, d = (int(v) for v in rng.integers(1, 12, size=3))
     a = (rng.standard_normal((n, d)) * 2).astype(np.float32)
     b = (rng.standard_normal((m, d)) * 2).astype(np.float32)
+    # and rows of b close to rows of a: a copy, and one at a squared distance well below 1
+    b = np.concatenate([b, a[:1], a[-1:] + (rng.standard_normal((1, d)) * 0.1).astype(np.float32)])
     close(sub.run(probe_distances, a, b), _reference(a, b),
           "pairwise_sq_distances' values are wrong: entry [i, j] should be the squared Euclidean "
           "distance between a[i] and b[j] (shape [n, m])", rtol=1e-4, atol=1e-3)
