@@ -35,7 +35,7 @@ def describe_item(item):
 
 @probe(uses=[describe_item])
 def probe_items(mod, train, indices):
-    ds = mod.DigitsDataset(train=train)
+    ds = mod.DigitsDataset() if train is None else mod.DigitsDataset(train=train)
     return {"len": int(len(ds)), "items": [describe_item(ds[int(i)]) for i in indices]}
 
 
@@ -71,6 +71,9 @@ def test_digits_dataset_lengths(sub, rng):
         got = sub.run(probe_items, train, [0])
         expect(got["len"] == want, f"len(DigitsDataset(train={train})) is {got['len']}, expected {want} "
                                    "(the course split: 25% of the 1797 digits for testing)")
+    got = sub.run(probe_items, None, [0])
+    expect(got["len"] == 1347, f"len(DigitsDataset()) is {got['len']}: by default (train=True) it is the "
+                               "training split, 1347 digits")
 
 
 @graded("DigitsDataset", points=1)
