@@ -1,9 +1,10 @@
 """Grade a whole class into nbgrader's gradebook: in parallel, resumable, sharded.
 
 Two steps, each safe to kill and rerun: (1) grade every submission with the hidden graders
-in ``jobs`` processes, storing each result atomically (store.py); (2) record them through
-nbgrader's own autograde (our ``HiddenGraders`` step finds the stored results), one learner
-at a time, so the gradebook, feedback and formgrader are nbgrader's.
+in ``jobs`` processes, storing each result atomically (store.py); (2) record each through
+nbgrader's own autograde (our ``HiddenGraders`` step finds the stored result), one learner
+at a time, so the gradebook, feedback and formgrader are nbgrader's. Step 2 runs in this
+process as each result arrives, while the pool grades the rest.
 """
 from __future__ import annotations
 
@@ -81,30 +82,44 @@ def autograde(assignment: str, jobs: int = 1, shard: str = "1/1", course: Course
           f"grading {len(todo)} with {jobs} jobs", file=out)
     start = time.perf_counter()
     failures: dict[str, str] = {}
-    with progress(len(todo), "grading") as bar:
-        def done(job, result, error):
-            student = Path(job[1]).parent.parent.name
-            if error:
-                failures[student] = error
-            else:
-                store.put(student, digests[student], result)
-            bar.update()
-        run_all(grade_job, [(assignment, str(mine[s]), str(course.root)) for s in todo], jobs, done)
-    graded_s = time.perf_counter() - start
-    pending = [s for s in mine if s not in failures and not store.recorded(s, digests[s])]
     unreadable: dict[str, str] = {}
-    with progress(len(pending), "gradebook") as bar, warnings.catch_warnings(), one_engine():
+    recording = [0.0, 0]   # seconds spent recording, submissions recorded
+
+    def record(student: str) -> None:
+        # nbgrader's own autograde (HiddenGraders finds the stored result): its rows, files and feedback
+        begun = time.perf_counter()
+        if api.autograde(assignment, student, force=True, create=True)["success"]:
+            store.mark_recorded(student)
+        else:  # nbgrader cannot open it (e.g. not JSON): its submission stays at zero, flagged for review
+            unreadable[student] = "nbgrader could not autograde it; the gradebook holds 0, flagged for manual grading"
+        recording[0] += time.perf_counter() - begun
+        recording[1] += 1
+
+    with warnings.catch_warnings(), one_engine():
         warnings.simplefilter("ignore")  # nbgrader's own SQLAlchemy and nbformat warnings, not the instructor's concern
-        for student in pending:
-            outcome = api.autograde(assignment, student, force=True, create=True)
-            if outcome["success"]:
-                store.mark_recorded(student)
-            else:  # nbgrader cannot open it (e.g. not JSON): its submission stays at zero, flagged for review
-                unreadable[student] = "nbgrader could not autograde it; the gradebook holds 0, flagged for manual grading"
-            bar.update()
+        with progress(len(todo), "grading") as bar:
+            def done(job, result, error):
+                student = Path(job[1]).parent.parent.name
+                if error:
+                    failures[student] = error
+                else:
+                    store.put(student, digests[student], result)
+                    # recorded while the pool grades the rest: the parent would otherwise sit idle until the end
+                    record(student)
+                bar.update()
+            run_all(grade_job, [(assignment, str(mine[s]), str(course.root)) for s in todo], jobs, done)
+        graded_s = time.perf_counter() - start
+        pending = [s for s in mine if s not in failures and s not in unreadable and not store.recorded(s, digests[s])]
+        with progress(len(pending), "gradebook") as bar:
+            for student in pending:
+                record(student)
+                bar.update()
     _summary(store.results(), mine, failures, unreadable, out)
     print(f"graded in {graded_s:.1f} s, gradebook updated in {time.perf_counter() - start - graded_s:.1f} s; "
           f"results in {store.folder}", file=out)
+    if recording[1]:
+        print(f"gradebook: {recording[1]} recorded in {recording[0]:.1f} s ({recording[0] / recording[1]:.3f} s each, "
+              "most while the rest were graded)", file=out)
     return 1 if failures else 0
 
 

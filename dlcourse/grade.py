@@ -15,6 +15,7 @@ from .loader import Cell, Submission, load
 from .report import Result
 from .runner import Run, RunSettings
 from .suite import Grading, suite
+from .warm import prewarm
 
 
 class _Unloadable(Run):
@@ -57,6 +58,8 @@ def grade(assignment: str, path, course: Course | None = None, seed: int | None 
     """Grade ``path`` (.ipynb or .py) with the hidden tests of ``assignment`` (or only those of ``functions``)."""
     course = course or Course.load()
     course.info(assignment)  # an unknown name fails here, clearly
+    settings = course.run_settings(assignment)
+    prewarm(settings.preload, settings.limits, settings.threads)   # the sandbox imports while the graders do
     tests = suite(course.grader_dir(assignment), functions)   # imported once per process
     seed = secrets.randbelow(2**31) if seed is None else seed
     start = time.perf_counter()
@@ -67,7 +70,7 @@ def grade(assignment: str, path, course: Course | None = None, seed: int | None 
     errors: list[str] = []
     try:
         submission = load(path)
-        run = Run(submission, course.run_settings(assignment), seed)
+        run = Run(submission, settings, seed)
     except CourseError as exc:
         errors.append(str(exc))
         run = _Unloadable(path, str(exc), seed)
