@@ -40,8 +40,8 @@ def probe_setup(mod, base):
 
 
 def run(sub, rng):
-    base = rng.standard_normal((2, 3)).tolist()
-    got = ranks.values_of(sub.run(probe_setup, base), "setup in 2 processes")
+    base = rng.standard_normal((2, 3)).tolist()   # the first test's draw serves both (ranks.shared)
+    got = ranks.shared(sub, "setup", lambda: ranks.values_of(sub.run(probe_setup, base), "setup in 2 processes"))
     for r in got:
         expect(isinstance(r.get("mine"), list) and len(r["mine"]) == 3, "setup: a rank's process did not report")
     return got, np.sum([r["mine"] for r in got], axis=0)

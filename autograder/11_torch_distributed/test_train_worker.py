@@ -105,9 +105,12 @@ def probe_train(mod, steps):
     return run_ranks(mod, train_body, 2, (steps, tempfile.mkdtemp()))
 
 
-def run(sub, steps):
-    """Each rank's report, after checking that both saved a plain state dict."""
-    got = ranks.values_of(sub.run(probe_train, steps), f"train_worker in 2 processes ({steps} steps)")
+def run(sub, rng):
+    """The number of steps and each rank's report, after checking that both saved a plain state dict.
+    One run of train_worker per grading serves the three tests (ranks.shared)."""
+    steps = int(rng.integers(2, 8))
+    steps, got = ranks.shared(sub, "train_worker", lambda: (steps, ranks.values_of(
+        sub.run(probe_train, steps), f"train_worker in 2 processes ({steps} steps)")))
     shapes = [tuple(v.shape) for v in build_model().state_dict().values()]
     for rank, r in enumerate(got):
         expect(isinstance(r.get("init"), list) and [len(v) for v in r["init"]] == [int(np.prod(s)) for s in shapes],
@@ -118,7 +121,7 @@ def run(sub, steps):
         expect(sorted(s["state"]) == sorted(KEYS),
                f"rank{rank}.pt does not have the plain model's keys {KEYS} "
                "(save the wrapped module's state dict, without the 'module.' prefix)")
-    return got
+    return steps, got
 
 
 def matches_single_process(got, steps):
@@ -132,8 +135,7 @@ def matches_single_process(got, steps):
 
 @graded("train_worker", points=1)
 def test_train_worker_ranks_end_identical(sub, rng):
-    steps = int(rng.integers(2, 6))
-    got = run(sub, steps)
+    steps, got = run(sub, rng)
     states = [r["saved"]["state"] for r in got]
     for key, value in states[0].items():
         close(states[1][key], value, f"after {steps} steps the ranks' '{key}' differ: every rank should end with "
@@ -147,14 +149,13 @@ def test_train_worker_ranks_end_identical(sub, rng):
 
 @graded("train_worker", points=2)
 def test_train_worker_matches_single_process_training(sub, rng):
-    steps = int(rng.integers(2, 8))
-    matches_single_process(run(sub, steps), steps)
+    steps, got = run(sub, rng)
+    matches_single_process(got, steps)
 
 
 @graded("train_worker", points=1)
 def test_train_worker_destroys_the_process_group(sub, rng):
-    steps = int(rng.integers(2, 5))
-    got = run(sub, steps)
+    steps, got = run(sub, rng)
     matches_single_process(got, steps)  # first the job; then what it leaves behind
     for rank, r in enumerate(got):
         expect(not r["left"], f"when train_worker returns, rank {rank}'s process group is still initialized: "
