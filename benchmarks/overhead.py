@@ -12,7 +12,8 @@ workers, starting the warm parent: shown apart as "cold"). From each result:
 
 and the worker's peak RSS as the sandbox measured it (``Run.peak_rss``). The learner's module
 load (its top-level cells: the learner's own time, inside ready_s) is timed apart, in
-this process, and shown as "overhead without it". Writes section
+the sandbox (a worker started with it, minus one started with an empty module) and shown as
+"overhead without it". Writes section
 `overhead` of docs/benchmarks.md and run/bench/overhead.json.
 
     .venv/bin/python -m benchmarks.overhead --n 8
@@ -32,31 +33,33 @@ from .common import (BENCH_ROOT, DEFAULT_ASSIGNMENTS, command_line, machine, mac
 TARGET_S = 0.2
 
 
-def module_load_s(path: Path) -> float:
-    """How long the learner's module takes to load (its top-level cells run), outside any
-    sandbox, in this process where the graders already imported the frameworks: the part of
-    the worker's start that is the learner's own code, not grading overhead (approximate:
-    this process's thread count, not the worker's)."""
-    import contextlib
-    import io
-    import tempfile
-
+def worker_ready_s(course, assignment: str, path: Path | None) -> float:
+    """Seconds from asking the warm sandbox for a worker to the worker ready with ``path``'s module loaded
+    (None: an empty module), median of 3, in the sandbox exactly as grading starts it."""
     from dlcourse.loader import load
-    from dlcourse.worker import load_module
+    from dlcourse.runner import Run
 
-    submission = load(path)
-    text, spans = submission.module_text()
-    with tempfile.TemporaryDirectory(prefix="dlcourse-bench-") as tmp:
-        module_path = Path(tmp) / "submission.py"
-        module_path.write_text(text, encoding="utf-8")
-        sink = io.StringIO()
+    settings, times = course.run_settings(assignment), []
+    for seed in range(3):
+        run = Run(load(path), settings, seed) if path else Run.empty(settings, seed)
         start = time.perf_counter()
-        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-            load_module(str(module_path), [[s, n, c.number] for (s, n), c in zip(spans, submission.cells)])
-        return time.perf_counter() - start
+        try:
+            run.start()
+        except Exception:  # a module that never loads: no learner time to separate
+            pass
+        times.append(time.perf_counter() - start)
+        run.close()
+    return statistics.median(times)
 
 
-def measure(course, assignment: str, path: Path, seed: int = 0) -> dict:
+def module_load_s(course, assignment: str, path: Path, empty_s: float) -> float:
+    """How long the learner's module takes to load (its top-level cells run) in a freshly forked worker:
+    the worker's start with it minus the start with an empty module. The learner's own code, not
+    grading overhead."""
+    return max(0.0, worker_ready_s(course, assignment, path) - empty_s)
+
+
+def measure(course, assignment: str, path: Path, empty_s: float, seed: int = 0) -> dict:
     from dlcourse.grade import grade
 
     start = time.perf_counter()
@@ -65,7 +68,7 @@ def measure(course, assignment: str, path: Path, seed: int = 0) -> dict:
     own = sum(t["seconds"] for t in result.tests)
     ready = result.timings.get("ready_s", 0.0)
     try:
-        load_s = module_load_s(path)
+        load_s = module_load_s(course, assignment, path, empty_s)
     except Exception:  # a notebook the loader rejects has no module to load
         load_s = 0.0
     return {"learner": path.stem, "wall_s": wall, "tests_s": own, "overhead_s": wall - own, "ready_s": ready,
@@ -95,10 +98,11 @@ def main(argv=None) -> int:
             paths.append(folder / f"{student}.ipynb")
             paths[-1].write_bytes(content)
         print(f"{assignment}: warm-up grading (cold) ...", flush=True)
-        cold = measure(course, assignment, paths[0])
+        cold = measure(course, assignment, paths[0], 0.0)
+        empty_s = worker_ready_s(course, assignment, None)
         rows = []
         for path in paths:
-            rows.append(measure(course, assignment, path))
+            rows.append(measure(course, assignment, path, empty_s))
             r = rows[-1]
             print(f"  {r['learner']:40s} wall {r['wall_s']:6.2f}  tests {r['tests_s']:6.2f}  overhead {r['overhead_s']:5.2f} s"
                   f"  peak RSS {r['peak_rss_mib']:.0f} MiB", flush=True)
