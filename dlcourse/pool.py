@@ -28,7 +28,8 @@ def _round(fn, items, jobs, on_done, last: bool) -> list:
     crashed = []
     if not items:
         return crashed
-    with ProcessPoolExecutor(max(1, min(jobs, len(items))), mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max(1, min(jobs, len(items))), mp_context=get_context("spawn"),
+                             initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(fn, item): item for item in items}
         for future in as_completed(futures):
             item = futures[future]
@@ -48,7 +49,7 @@ def _round(fn, items, jobs, on_done, last: bool) -> list:
 
 
 def _die_with_parent(parent: int) -> None:
-    """In a grading process: die with the loop, even when it is killed -9 (its sandboxes die with it)."""
+    """In a grading process: die with its parent, even when it is killed -9 (its sandboxes die with it)."""
     import ctypes
 
     try:

@@ -142,10 +142,14 @@ class Sandbox:
         self.destroy()
 
     def reusable(self) -> bool:
-        """Alive, and as it was when it got ready: a learner may stop, renice or limit the zygote."""
+        """Alive, and as it was when it got ready (a learner may stop, renice or limit the zygote);
+        or never used and still importing (started ahead of need by warm.prewarm)."""
         self._pump()
-        return (not self.broken and self.proc.poll() is None and self.zygote is not None
-                and state(self.zygote) == self._healthy_state)
+        if self.broken or self.proc.poll() is not None:
+            return False
+        if self.zygote is None:
+            return self.runs == 0
+        return state(self.zygote) == self._healthy_state
 
     def clean(self) -> None:
         """Delete everything in the sandbox's home (no learner process is left to write there)."""

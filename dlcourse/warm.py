@@ -35,7 +35,7 @@ def prewarm(preload: list[str], limits: Limits, threads: int = 1) -> None:
     """Start a warm sandbox now, unless one is idle: its imports then overlap the caller's (e.g. the graders')."""
     key = (list(preload), limits, threads)
     with _idle_lock:
-        if _keep() == 0 or any((s.preload, s.limits, s.threads) == key for s in _idle):
+        if _keep() == 0 or any((s.preload, s.limits, s.threads) == key and s.reusable() for s in _idle):
             return
     try:
         sandbox = Sandbox(preload, limits, threads)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from dlcourse.cleanup import descendants, live
 from dlcourse.demo import DEFAULT_ASSIGNMENT as A, Nbgrader, demo
 from dlcourse.store import result_store
 from dlcourse.verify import cases
@@ -142,8 +143,16 @@ def test_class_grading_resumes_after_sigkill_grading_each_once(cycle, course):
     deadline = time.monotonic() + 600
     while len(list(store.folder.glob("*.json"))) < 2 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.2)
-    os.killpg(proc.pid, signal.SIGKILL)
+    tree = descendants(proc.pid)   # grading processes and their sandboxes
+    assert tree, "autograde should be grading in child processes"
+    os.kill(proc.pid, signal.SIGKILL)   # the parent alone: what it started must not outlive it
     proc.wait()
+    deadline = time.monotonic() + 20
+    while live(tree) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = live(tree)
+    os.killpg(proc.pid, signal.SIGKILL)
+    assert not left, f"{len(left)} processes outlived the killed autograde, e.g. pid {left[0]}"
     before = {p.stem: json.loads(p.read_text())["result"]["seed"] for p in store.folder.glob("*.json")}
     everyone = len(_rows(cycle / "grades.csv"))
     assert 2 <= len(before) < everyone, "the kill should land half-way through the class"
