@@ -72,8 +72,11 @@ def close(actual, expected, message: str, rtol: float = 1e-5, atol: float = 1e-6
 class Sub:
     """A test's view of the submission: run probes for the function it grades."""
 
-    def __init__(self, run: Run, function: str, timeout: float, clean=None):
+    def __init__(self, run: Run, function: str, timeout: float, clean=None, shared: dict | None = None):
         self._run, self.function, self._timeout, self._clean = run, function, timeout, clean
+        # One dict per grading, shared by all its tests: an expensive call's result reused by the tests of one
+        # function. New for every grading, so never across learners nor across draws of the same learner.
+        self.shared = {} if shared is None else shared
 
     def run(self, probe_fn, *args, timeout: float | None = None):
         """Run ``probe_fn(mod, *args)`` in the sandbox and return its plain-data result."""

@@ -86,6 +86,7 @@ class Grading:
         self.run, self.seed, self.test_timeout = run, seed, test_timeout
         self.ready_s = 0.0   # starting the worker and loading the learner's module, outside every test's time
         self._clean_run: Run | None = None
+        self.shared: dict = {}   # Sub.shared: what this grading's tests share
 
     def clean_run(self) -> Run:
         """The run of an empty submission with the same settings and seed, started on first use."""
@@ -113,7 +114,7 @@ class Grading:
                     start = time.perf_counter()
             if test.function not in self.run.names:
                 raise Missing(f"{test.function} is not defined; define it with exactly this name")
-            given = {"sub": lambda: Sub(self.run, test.function, self.test_timeout, self.clean_run),
+            given = {"sub": lambda: Sub(self.run, test.function, self.test_timeout, self.clean_run, self.shared),
                      "rng": lambda: self.rng(test)}
             test.call(**{name: given[name]() for name in test.wants})
         except Failed as exc:

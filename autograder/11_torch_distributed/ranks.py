@@ -19,27 +19,20 @@ itself is taken at face value:
 A submission that builds its own channel between its processes (files, sockets) to imitate a
 collective is not told apart from gloo in-process; every other way to pass needs the ranks to talk.
 """
-import weakref
-
 from dlcourse.runner import ProbeFailed
-
-# One run of the ranks per graded function and submission's run, shared by that function's tests: a
-# submission whose ranks hang then costs the time limit once, not once per test. Graders are imported once
-# per grading process (dlcourse/suite.py), so the results are kept per run, never in a plain global.
-_SHARED = weakref.WeakKeyDictionary()
 
 
 def shared(sub, key, compute):
-    """``compute()`` once per submission's run under ``key``; a ProbeFailed it raised is raised again to every test."""
-    cache = _SHARED.setdefault(sub._run, {})
-    if key not in cache:
+    """``compute()`` once per grading under ``key`` (``sub.shared``), for the tests of one function: a submission
+    whose ranks hang costs the time limit once, not once per test. A ProbeFailed it raised is raised to every test."""
+    if key not in sub.shared:
         try:
-            cache[key] = compute()
+            sub.shared[key] = compute()
         except ProbeFailed as exc:
-            cache[key] = exc
-    if isinstance(cache[key], ProbeFailed):
-        raise cache[key]
-    return cache[key]
+            sub.shared[key] = exc
+    if isinstance(sub.shared[key], ProbeFailed):
+        raise sub.shared[key]
+    return sub.shared[key]
 
 
 def run_ranks(mod, body, world_size, args=(), limit=30.0):
