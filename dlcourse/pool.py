@@ -72,11 +72,17 @@ class WarmPool:
 
     def submit(self, fn, item):
         """``fn(item)`` in a grading process: its future, and the generation of the processes running it."""
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(self.jobs, mp_context=get_context("spawn"),
-                                                 initializer=_die_with_parent, initargs=(os.getpid(),))
-            self.generation += 1
-        return self._executor.submit(fn, item), self.generation
+        for attempt in range(2):
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(self.jobs, mp_context=get_context("spawn"),
+                                                     initializer=_die_with_parent, initargs=(os.getpid(),))
+                self.generation += 1
+            try:
+                return self._executor.submit(fn, item), self.generation
+            except BrokenProcessPool:   # a process died since the last submit (its jobs see it): start afresh
+                if attempt:
+                    raise
+                self.close()
 
     def close(self, generation: int | None = None) -> None:
         """Stop the grading processes (only if they are still ``generation``'s, when given)."""

@@ -282,6 +282,23 @@ def test_a_grading_process_that_dies_costs_only_its_submission(klass, monkeypatc
     assert [e["student"] for e in failed] == ["ann"] and "died" in failed[0]["text"]
 
 
+def test_a_job_submitted_after_a_grading_process_died_gets_fresh_processes():
+    """The race CI once hit: a process dies before the next submission reaches the pool."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from dlcourse.pool import WarmPool
+
+    pool = WarmPool(1)
+    try:
+        died, first = pool.submit(os._exit, 3)
+        with pytest.raises(BrokenProcessPool):
+            died.result(timeout=120)
+        again, second = pool.submit(abs, -5)
+        assert again.result(timeout=120) == 5 and second == first + 1
+    finally:
+        pool.close()
+
+
 def test_killed_mid_burst_the_loop_resumes_without_grading_twice_or_losing_one(klass):
     learners = [f"s{i:02d}" for i in range(12)]
     for student in learners:
