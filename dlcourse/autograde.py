@@ -2,9 +2,9 @@
 
 Two steps, each safe to kill and rerun: (1) grade every submission with the hidden graders
 in ``jobs`` processes, storing each result atomically (store.py); (2) record each through
-nbgrader's own autograde (our ``HiddenGraders`` step finds the stored result), one learner
-at a time, so the gradebook, feedback and formgrader are nbgrader's. Step 2 runs in this
-process as each result arrives, while the pool grades the rest.
+nbgrader's own autograde steps (our ``HiddenGraders`` step finds the stored result), a batch
+of learners per transaction (gradebook.py), so the gradebook, feedback and formgrader are
+nbgrader's. Step 2 runs in this process as results arrive, while the pool grades the rest.
 """
 from __future__ import annotations
 
@@ -20,10 +20,13 @@ from traitlets.config import Config
 from .course import Course
 from .errors import CourseError
 from .grade import grade
-from .gradebook import one_engine
+from .gradebook import Recorder, one_engine
 from .pool import run_all
 from .report import Result
 from .store import result_store, submission_digest
+
+
+BATCH = 10   # learners recorded per gradebook transaction
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -84,16 +87,18 @@ def autograde(assignment: str, jobs: int = 1, shard: str = "1/1", course: Course
     failures: dict[str, str] = {}
     unreadable: dict[str, str] = {}
     recording = [0.0, 0]   # seconds spent recording, submissions recorded
+    recorder, ready = Recorder(api, assignment), []
 
-    def record(student: str) -> None:
-        # nbgrader's own autograde (HiddenGraders finds the stored result): its rows, files and feedback
+    def record(students: list[str]) -> None:
+        # nbgrader's own autograde steps (HiddenGraders finds the stored result): its rows, files and feedback
         begun = time.perf_counter()
-        if api.autograde(assignment, student, force=True, create=True)["success"]:
-            store.mark_recorded(student)
-        else:  # nbgrader cannot open it (e.g. not JSON): its submission stays at zero, flagged for review
-            unreadable[student] = "nbgrader could not autograde it; the gradebook holds 0, flagged for manual grading"
+        for student, success in recorder.record(students).items():
+            if success:
+                store.mark_recorded(student)
+            else:  # nbgrader cannot open it (e.g. not JSON): its submission stays at zero, flagged for review
+                unreadable[student] = "nbgrader could not autograde it; the gradebook holds 0, flagged for manual grading"
         recording[0] += time.perf_counter() - begun
-        recording[1] += 1
+        recording[1] += len(students)
 
     with warnings.catch_warnings(), one_engine():
         warnings.simplefilter("ignore")  # nbgrader's own SQLAlchemy and nbformat warnings, not the instructor's concern
@@ -104,16 +109,18 @@ def autograde(assignment: str, jobs: int = 1, shard: str = "1/1", course: Course
                     failures[student] = error
                 else:
                     store.put(student, digests[student], result)
-                    # recorded while the pool grades the rest: the parent would otherwise sit idle until the end
-                    record(student)
+                    ready.append(student)
+                    if len(ready) >= BATCH:   # recorded while the pool grades the rest, a batch per transaction
+                        record(ready[:])
+                        ready.clear()
                 bar.update()
             run_all(grade_job, [(assignment, str(mine[s]), str(course.root)) for s in todo], jobs, done)
         graded_s = time.perf_counter() - start
         pending = [s for s in mine if s not in failures and s not in unreadable and not store.recorded(s, digests[s])]
         with progress(len(pending), "gradebook") as bar:
-            for student in pending:
-                record(student)
-                bar.update()
+            for first in range(0, len(pending), BATCH):
+                record(pending[first:first + BATCH])
+                bar.update(len(pending[first:first + BATCH]))
     _summary(store.results(), mine, failures, unreadable, out)
     print(f"graded in {graded_s:.1f} s, gradebook updated in {time.perf_counter() - start - graded_s:.1f} s; "
           f"results in {store.folder}", file=out)

@@ -4,12 +4,21 @@ nbgrader opens its ``Gradebook`` six or more times per notebook it autogrades, a
 builds a new SQLAlchemy engine and checks every table of the schema; it also checks its own cell
 metadata schema (a fixed document) once per cell, twice per notebook. While a batch is recorded,
 ``one_engine()`` lets every opening share one engine per database, checks the tables once, and
-checks the metadata schema once; the rows written are nbgrader's own, through its own code, exactly
-as without it (``tests/test_nbgrader_cycle.py`` compares the two).
+checks the metadata schema once. ``OnePassAutograde`` is nbgrader's ``Autograde`` converter with
+each notebook read, preprocessed and written once instead of twice, and validated once per pass
+instead of after every step. The rows and files written are nbgrader's own, through its own
+preprocessors, exactly as without either (``tests/test_nbgrader_cycle.py`` compares them).
 """
 from __future__ import annotations
 
 import contextlib
+import datetime
+import os
+
+import nbformat
+from nbformat.v4.rwbase import strip_transient
+from nbgrader.converters import Autograde
+from nbgrader.utils import capture_log, temp_attrs
 
 
 @contextlib.contextmanager
@@ -64,3 +73,122 @@ class _SchemaChecked:
         error = self.module.exceptions.best_match(self._validators[key][1].iter_errors(instance))
         if error is not None:
             raise error
+
+
+class Recorder:
+    """Records learners' graded submissions into the gradebook, a batch per database transaction.
+
+    Each learner goes through nbgrader's autograde steps (``OnePassAutograde``), which commit after every cell;
+    within ``record`` those commits wait, and the batch is committed once. A learner whose recording fails (a
+    notebook nbgrader cannot read) rolls the batch back, and the batch is recorded again one learner at a time
+    by nbgrader's own ``autograde``, exactly as without batching.
+    """
+
+    def __init__(self, api, assignment: str):
+        self.api, self.assignment, self.converter = api, assignment, None
+
+    def record(self, students: list[str]) -> dict[str, bool]:
+        """Record ``students``; learner -> whether nbgrader recorded it. All are in the gradebook on return."""
+        try:
+            with one_transaction():
+                done = {student: self._one_pass(student) for student in students}
+                if not all(done.values()):
+                    raise _Failed
+            return done
+        except _Failed:
+            return {s: self.api.autograde(self.assignment, s, force=True, create=True)["success"] for s in students}
+
+    def _one_pass(self, student: str) -> bool:
+        with temp_attrs(self.api.coursedir, assignment_id=self.assignment, student_id=student):
+            if self.converter is None:
+                self.converter = OnePassAutograde(coursedir=self.api.coursedir, parent=self.api)
+                self.converter.force = self.converter.create_student = True
+            return capture_log(self.converter)["success"]
+
+
+class _Failed(Exception):
+    """A learner of the batch could not be recorded: the batch is rolled back."""
+
+
+@contextlib.contextmanager
+def one_transaction():
+    """Every nbgrader ``Gradebook`` opened in the block shares one session, whose commits wait for the block:
+    it commits once when the block ends, and rolls everything back if the block raises or nbgrader rolled back."""
+    import nbgrader.api as api
+
+    shared = []
+    make_session, close = api.scoped_session, api.Gradebook.close
+    rolled_back = []
+
+    def one_session(factory):
+        if not shared:
+            session = make_session(factory)
+            session.commit = session.flush          # written in the transaction, committed at the block's end
+            real_rollback = session.rollback
+            session.rollback = lambda: (rolled_back.append(True), real_rollback())[1]
+            shared.append(session)
+        elif factory.kw["bind"] is not shared[0].session_factory.kw["bind"]:
+            raise RuntimeError("one_transaction() covers one database; use it inside one_engine()")
+        return shared[0]
+
+    api.scoped_session, api.Gradebook.close = one_session, lambda self: None
+    try:
+        yield
+        if rolled_back:          # nbgrader caught a database error and went on: what it wrote before is gone
+            raise _Failed
+        if shared:
+            del shared[0].commit
+            shared[0].commit()
+    except BaseException:
+        if shared:
+            del shared[0].rollback
+            shared[0].rollback()
+        raise
+    finally:
+        api.scoped_session, api.Gradebook.close = make_session, close
+        if shared:
+            shared[0].remove()
+
+
+class OnePassAutograde(Autograde):
+    """nbgrader's ``Autograde``: the same steps on each notebook, in memory between its two passes.
+
+    Stock nbgrader writes the sanitised notebook, reads it back for the autograde pass, deep-copies it
+    before each pass and validates it after every preprocessor; here it is read once, each pass's
+    preprocessors run on it in turn, it is validated after each pass and written once.
+    """
+
+    def convert_single_notebook(self, notebook_filename: str) -> None:
+        nb = nbformat.read(notebook_filename, as_version=4)
+        resources = self._pass_resources(notebook_filename, os.path.getmtime(notebook_filename))
+        info = resources["nbgrader"]
+        autograded = os.path.join(self._format_dest(info["assignment"], info["student"]),
+                                  os.path.basename(notebook_filename))
+        for self._sanitizing in (True, False):
+            if not self._sanitizing:     # the autograde pass reads the sanitised notebook from autograded/
+                resources = self._pass_resources(autograded, datetime.datetime.now().timestamp())
+            _, nb = nbformat.validator.normalize(nb)
+            if "language" in nb.metadata:
+                resources["language"] = nb.metadata["language"].lower()
+            for preprocessor in self._pass_preprocessors():
+                nb, resources = preprocessor(nb, resources)
+            nbformat.validate(nb, relax_add_props=True)
+            strip_transient(nb)          # what writing it and reading it back between the passes drops
+        self._sanitizing = True
+        self.write_single_notebook(nbformat.writes(nb) + "\n", resources)
+
+    def _pass_resources(self, path: str, modified: float) -> dict:
+        """The resources nbconvert's ``from_filename`` builds for the notebook at ``path``."""
+        resources = self.exporter._init_resources(self.init_single_notebook_resources(path))
+        folder, name = os.path.split(path)
+        date = datetime.datetime.fromtimestamp(modified, tz=datetime.timezone.utc).strftime("%B %-d, %Y")
+        resources["metadata"].update(name=os.path.splitext(name)[0], path=folder, modified_date=date)
+        return resources
+
+    def _pass_preprocessors(self) -> list:
+        """This pass's preprocessors, built once per converter (stock nbgrader builds them per notebook)."""
+        cache = self.__dict__.setdefault("_dlcourse_preprocessors", {})
+        if self._sanitizing not in cache:
+            self._init_preprocessors()
+            cache[self._sanitizing] = list(self.exporter._preprocessors)
+        return cache[self._sanitizing]

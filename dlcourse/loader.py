@@ -107,6 +107,10 @@ def _notebook_cells(path: Path, text: str) -> list[Cell]:
     except json.JSONDecodeError as exc:
         raise CourseError(f"{path}: not a valid notebook (JSON error at line {exc.lineno}); "
                           "re-download it from Jupyter with File > Save, or submit the .py") from None
+    return _cells_of(path, nb)
+
+
+def _cells_of(path: Path, nb) -> list[Cell]:
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise CourseError(f"{path}: not a Jupyter notebook (no list of cells)")
     if nb.get("nbformat") != 4:
@@ -135,6 +139,15 @@ def load(path) -> Submission:
         raw = [Cell(1, text)]
     else:
         raise CourseError(f"{path}: a submission must be a .ipynb notebook or a .py file")
+    return _compiled(path, raw)
+
+
+def load_notebook(nb: dict, path) -> Submission:
+    """A notebook already in memory (nbgrader's, while it autogrades), loaded as ``load`` loads it from ``path``."""
+    return _compiled(Path(path), _cells_of(Path(path), nb))
+
+
+def _compiled(path: Path, raw: list[Cell]) -> Submission:
     cells, problems = [], []
     for cell in raw:
         source = _strip_magics(cell.source)

@@ -17,9 +17,10 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from .course import Course
+from .errors import CourseError
 from .grade import grade
 from .report import Result
-from .store import result_store, submission_digest
+from .store import notebook_digest, result_store, submission_digest
 
 
 class HiddenGraders(NbGraderPreprocessor):
@@ -32,10 +33,15 @@ class HiddenGraders(NbGraderPreprocessor):
         store = result_store(Path(root), assignment)
         with tempfile.TemporaryDirectory(prefix="dlcourse-nb-") as tmp:
             path = Path(tmp) / f"{info['notebook']}.ipynb"
-            nbformat.write(nb, str(path))
-            digest = submission_digest(path)
-            result = store.get(student, digest)  # graded already by `dlcourse autograde`
+            try:
+                digest = notebook_digest(nb, path)       # what the file would hold, without writing it
+            except CourseError:                      # no code to grade: the digest is that of the file's bytes
+                nbformat.write(nb, str(path))
+                digest = submission_digest(path)
+            result = store.get(student, digest)      # graded already by `dlcourse autograde`
             if result is None:
+                if not path.exists():
+                    nbformat.write(nb, str(path))
                 result = grade(assignment, path, course=Course.load())
                 store.put(student, digest, result)
         fill_test_cells(nb, result)

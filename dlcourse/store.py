@@ -13,7 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .errors import CourseError
-from .loader import load
+from .loader import load, load_notebook
 from .report import Result
 
 
@@ -24,6 +24,12 @@ def submission_digest(path: Path) -> str:
     except CourseError:
         data = Path(path).read_bytes() if Path(path).is_file() else b""
     return hashlib.sha256(data).hexdigest()
+
+
+def notebook_digest(nb: dict, path: Path) -> str:
+    """``submission_digest`` of the notebook ``nb`` once written to ``path``, without writing it (raises
+    ``CourseError`` where it has no code to grade: then the digest is that of the file's bytes)."""
+    return hashlib.sha256(load_notebook(nb, path).module_text()[0].encode("utf-8")).hexdigest()
 
 
 class ResultStore:

@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -66,30 +67,103 @@ def test_a_forging_attempt_needs_manual_grading_with_its_evidence(cycle):
 
 
 def _gradebook_rows(db: Path, learners: list[str]) -> dict:
-    from nbgrader.api import Gradebook
+    from nbgrader.api import Gradebook, MissingEntry
 
     rows = {}
     with Gradebook(f"sqlite:///{db}") as gradebook:
         for learner in learners:
-            notebook = gradebook.find_submission_notebook(A, A, learner)
+            try:
+                notebook = gradebook.find_submission_notebook(A, A, learner)
+            except MissingEntry:
+                rows[learner] = None
+                continue
             rows[learner] = (sorted((g.name, g.auto_score, g.needs_manual_grade) for g in notebook.grades),
-                             sorted((c.name, c.auto_comment) for c in notebook.comments), notebook.late_submission_penalty)
+                             sorted((c.name, c.auto_comment) for c in notebook.comments),
+                             notebook.late_submission_penalty, notebook.assignment.timestamp)
     return rows
 
 
-def test_the_batch_records_what_nbgraders_own_autograde_records(cycle, course, tmp_path):
-    """`dlcourse autograde` records a class with one database engine (dlcourse/gradebook.py); nbgrader's
-    autograde, one learner at a time and without it, writes the same rows."""
-    learners = ["reference", "forger", next(s["student_id"] for s in _rows(cycle / "grades.csv")
-                                            if s["student_id"].startswith("mistake-"))]
-    again = tmp_path / "class"
-    shutil.copytree(cycle, again)
+def _autograded(base: Path, learner: str) -> str:
+    """The autograded notebook, with the random ids nbgrader gives the cells it puts back masked."""
+    cells = json.loads((base / "autograded" / learner / A / f"{A}.ipynb").read_text(encoding="utf-8"))
+    for cell in cells["cells"]:
+        cell["id"] = cell["id"] if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") is None else "-"
+    return json.dumps(cells, sort_keys=True)
+
+
+def _copy_class(cycle: Path, to: Path, course):
     from dlcourse.autograde import nbgrader_api
 
-    api = nbgrader_api(course, Nbgrader(course, again).overrides)
+    shutil.copytree(cycle, to)
+    return nbgrader_api(course, Nbgrader(course, to).overrides)
+
+
+def test_the_batch_records_what_nbgraders_own_autograde_records(cycle, course, tmp_path):
+    """`dlcourse autograde` records a batch of learners per transaction, each notebook in one pass
+    (dlcourse/gradebook.py); nbgrader's own autograde, one learner at a time, writes the same rows and files."""
+    from dlcourse.gradebook import Recorder, one_engine
+
+    learners = sorted({r["student_id"] for r in _rows(cycle / "grades.csv")} - {"broken-json"})
+    stock, batched = _copy_class(cycle, tmp_path / "stock", course), _copy_class(cycle, tmp_path / "batched", course)
     for learner in learners:
-        assert api.autograde(A, learner, force=True, create=True)["success"]
-    assert _gradebook_rows(again / "gradebook.db", learners) == _gradebook_rows(cycle / "gradebook.db", learners)
+        assert stock.autograde(A, learner, force=True, create=True)["success"], learner
+    with one_engine():
+        assert Recorder(batched, A).record(learners) == dict.fromkeys(learners, True)
+    assert _gradebook_rows(tmp_path / "batched" / "gradebook.db", learners) == \
+        _gradebook_rows(tmp_path / "stock" / "gradebook.db", learners)
+    for learner in learners:
+        assert _autograded(tmp_path / "batched", learner) == _autograded(tmp_path / "stock", learner), learner
+
+
+def test_a_batch_with_an_unreadable_notebook_is_recorded_learner_by_learner(cycle, course, tmp_path):
+    from dlcourse.gradebook import Recorder, one_engine
+
+    api = _copy_class(cycle, tmp_path / "class", course)
+    with one_engine():
+        assert Recorder(api, A).record(["reference", "broken-json"]) == {"reference": True, "broken-json": False}
+    rows = _gradebook_rows(tmp_path / "class" / "gradebook.db", ["reference", "broken-json"])
+    assert rows == _gradebook_rows(cycle / "gradebook.db", ["reference", "broken-json"])
+
+
+def test_a_recording_killed_mid_batch_leaves_none_of_the_batch_and_records_it_again(cycle, course, tmp_path):
+    """Safe to kill at any point: a batch is one transaction, so a kill during it rolls back all of it."""
+    from nbgrader.api import Gradebook
+
+    learners = ["reference", "stub", "forger"]
+    _copy_class(cycle, tmp_path / "class", course)
+    db = tmp_path / "class" / "gradebook.db"
+    with Gradebook(f"sqlite:///{db}") as gradebook:
+        for learner in learners:
+            gradebook.remove_submission(A, learner)
+    code = textwrap.dedent(f"""
+        import os, signal, sys
+        from pathlib import Path
+        from dlcourse.autograde import nbgrader_api
+        from dlcourse.course import Course
+        from dlcourse.demo import Nbgrader
+        from dlcourse.gradebook import OnePassAutograde, Recorder, one_engine
+
+        course = Course.load()
+        api = nbgrader_api(course, Nbgrader(course, Path({str(tmp_path / 'class')!r})).overrides)
+        real, done = OnePassAutograde.convert_single_notebook, []
+
+        def convert(self, filename):   # with "kill": killed once the second learner's notebook is written
+            real(self, filename)
+            done.append(filename)
+            if len(done) == 2 and sys.argv[1] == "kill":
+                os.kill(os.getpid(), signal.SIGKILL)
+
+        OnePassAutograde.convert_single_notebook = convert
+        with one_engine():
+            print(Recorder(api, {A!r}).record({learners!r}))
+    """)
+    env = dict(os.environ, DLCOURSE_ROOT=str(course.root))
+    killed = subprocess.run([sys.executable, "-c", code, "kill"], cwd=course.root, env=env, capture_output=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert _gradebook_rows(db, learners) == dict.fromkeys(learners), "a killed batch left rows behind"
+    again = subprocess.run([sys.executable, "-c", code, "go"], cwd=course.root, env=env, capture_output=True, text=True)
+    assert again.returncode == 0 and "False" not in again.stdout, again.stderr[-2000:]
+    assert _gradebook_rows(db, learners) == _gradebook_rows(cycle / "gradebook.db", learners)
 
 
 def test_exported_totals_equal_the_stored_results(cycle):
