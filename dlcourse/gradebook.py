@@ -5,8 +5,8 @@ builds a new SQLAlchemy engine and checks every table of the schema; it also che
 metadata schema (a fixed document) once per cell, twice per notebook. While a batch is recorded,
 ``one_engine()`` lets every opening share one engine per database, checks the tables once, and
 checks the metadata schema once. ``OnePassAutograde`` is nbgrader's ``Autograde`` converter with
-each notebook read, preprocessed and written once instead of twice, and validated once per pass
-instead of after every step. The rows and files written are nbgrader's own, through its own
+each notebook read, preprocessed, validated and written once instead of twice (validated after
+every step), and ``Recorder`` records a batch of learners in one transaction. The rows and files written are nbgrader's own, through its own
 preprocessors, exactly as without either (``tests/test_nbgrader_cycle.py`` compares them).
 """
 from __future__ import annotations
@@ -110,28 +110,49 @@ class _Failed(Exception):
     """A learner of the batch could not be recorded: the batch is rolled back."""
 
 
+# The release's rows: autograding reads them for every learner and never changes them.
+_RELEASE_LOOKUPS = ("find_assignment", "find_notebook", "find_source_cell", "find_graded_cell")
+
+
+def _once(lookup):
+    rows = {}
+
+    def cached(self, *args):
+        if args not in rows:
+            rows[args] = lookup(self, *args)
+        return rows[args]
+    return cached
+
+
 @contextlib.contextmanager
 def one_transaction():
     """Every nbgrader ``Gradebook`` opened in the block shares one session, whose commits wait for the block:
-    it commits once when the block ends, and rolls everything back if the block raises or nbgrader rolled back."""
+    it commits once when the block ends, and rolls everything back if the block raises or nbgrader rolled back.
+    In that one session the release's rows stay loaded, so nbgrader looks each up once per block."""
     import nbgrader.api as api
 
-    shared = []
+    shared, rolled_back = [], []
     make_session, close = api.scoped_session, api.Gradebook.close
-    rolled_back = []
 
     def one_session(factory):
         if not shared:
             session = make_session(factory)
             session.commit = session.flush          # written in the transaction, committed at the block's end
-            real_rollback = session.rollback
-            session.rollback = lambda: (rolled_back.append(True), real_rollback())[1]
+            rollback = session.rollback
+
+            def noted_rollback():
+                rolled_back.append(True)
+                rollback()
+            session.rollback = noted_rollback
             shared.append(session)
         elif factory.kw["bind"] is not shared[0].session_factory.kw["bind"]:
             raise RuntimeError("one_transaction() covers one database; use it inside one_engine()")
         return shared[0]
 
     api.scoped_session, api.Gradebook.close = one_session, lambda self: None
+    lookups = {name: getattr(api.Gradebook, name) for name in _RELEASE_LOOKUPS}
+    for name, lookup in lookups.items():
+        setattr(api.Gradebook, name, _once(lookup))
     try:
         yield
         if rolled_back:          # nbgrader caught a database error and went on: what it wrote before is gone
@@ -146,6 +167,8 @@ def one_transaction():
         raise
     finally:
         api.scoped_session, api.Gradebook.close = make_session, close
+        for name, lookup in lookups.items():
+            setattr(api.Gradebook, name, lookup)
         if shared:
             shared[0].remove()
 
@@ -155,7 +178,7 @@ class OnePassAutograde(Autograde):
 
     Stock nbgrader writes the sanitised notebook, reads it back for the autograde pass, deep-copies it
     before each pass and validates it after every preprocessor; here it is read once, each pass's
-    preprocessors run on it in turn, it is validated after each pass and written once.
+    preprocessors run on it in turn, and it is validated and written once.
     """
 
     def convert_single_notebook(self, notebook_filename: str) -> None:
@@ -164,17 +187,19 @@ class OnePassAutograde(Autograde):
         info = resources["nbgrader"]
         autograded = os.path.join(self._format_dest(info["assignment"], info["student"]),
                                   os.path.basename(notebook_filename))
-        for self._sanitizing in (True, False):
-            if not self._sanitizing:     # the autograde pass reads the sanitised notebook from autograded/
-                resources = self._pass_resources(autograded, datetime.datetime.now().timestamp())
-            _, nb = nbformat.validator.normalize(nb)
-            if "language" in nb.metadata:
-                resources["language"] = nb.metadata["language"].lower()
-            for preprocessor in self._pass_preprocessors():
-                nb, resources = preprocessor(nb, resources)
-            nbformat.validate(nb, relax_add_props=True)
-            strip_transient(nb)          # what writing it and reading it back between the passes drops
-        self._sanitizing = True
+        try:
+            for self._sanitizing in (True, False):
+                if not self._sanitizing:     # the autograde pass reads the sanitised notebook from autograded/
+                    resources = self._pass_resources(autograded, datetime.datetime.now().timestamp())
+                _, nb = nbformat.validator.normalize(nb)
+                if "language" in nb.metadata:
+                    resources["language"] = nb.metadata["language"].lower()
+                for preprocessor in self._pass_preprocessors():
+                    nb, resources = preprocessor(nb, resources)
+                strip_transient(nb)          # what writing it and reading it back between the passes drops
+        finally:
+            self._sanitizing = True
+        nbformat.validate(nb, relax_add_props=True)   # a notebook a step made invalid fails, as in stock nbgrader
         self.write_single_notebook(nbformat.writes(nb) + "\n", resources)
 
     def _pass_resources(self, path: str, modified: float) -> dict:

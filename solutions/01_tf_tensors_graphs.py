@@ -14,10 +14,11 @@ import tensorflow as tf
 print("TensorFlow", tf.__version__, "| eager:", tf.executing_eagerly())
 
 
-a = tf.constant([[1.0, 2.0], [3.0, 4.0]])
-print(a)                                  # a tf.Tensor: values, shape and dtype
-print(tf.matmul(a, a).numpy())            # an operation, run right away; .numpy() gives a NumPy array
-print("devices:", [d.device_type for d in tf.config.list_physical_devices()])
+if __name__ == "__main__":  # worked examples: they run in the notebook, not when grading imports it
+    a = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    print(a)                                  # a tf.Tensor: values, shape and dtype
+    print(tf.matmul(a, a).numpy())            # an operation, run right away; .numpy() gives a NumPy array
+    print("devices:", [d.device_type for d in tf.config.list_physical_devices()])
 
 
 ecosystem = {
@@ -56,25 +57,27 @@ if __name__ == "__main__":
         "y = 2·x + 1: operations are nodes, tensors flow along the edges")
 
 
-@tf.function
-def affine(x):
-    return 2.0 * x + 1.0
+if __name__ == "__main__":
+    @tf.function
+    def affine(x):
+        return 2.0 * x + 1.0
 
-graph = affine.get_concrete_function(tf.TensorSpec([None], tf.float32)).graph
-for op in graph.get_operations():
-    print(f"{op.type:12s} {op.name:10s} inputs: {[t.name for t in op.inputs]}")
+    graph = affine.get_concrete_function(tf.TensorSpec([None], tf.float32)).graph
+    for op in graph.get_operations():
+        print(f"{op.type:12s} {op.name:10s} inputs: {[t.name for t in op.inputs]}")
 
 
-def show(x):
-    print("  eager?", tf.executing_eagerly(), "| x is", type(x).__name__, x.shape)
-    return 2.0 * x + 1.0
+if __name__ == "__main__":
+    def show(x):
+        print("  eager?", tf.executing_eagerly(), "| x is", type(x).__name__, x.shape)
+        return 2.0 * x + 1.0
 
-print("called eagerly:")
-print("  result", show(tf.constant([1.0, 2.0])).numpy())
+    print("called eagerly:")
+    print("  result", show(tf.constant([1.0, 2.0])).numpy())
 
-print("traced into a graph (values are symbolic while tracing):")
-graph_show = tf.function(show)
-print("  result", graph_show(tf.constant([1.0, 2.0])).numpy())
+    print("traced into a graph (values are symbolic while tracing):")
+    graph_show = tf.function(show)
+    print("  result", graph_show(tf.constant([1.0, 2.0])).numpy())
 
 
 from matplotlib.patches import Rectangle
@@ -110,74 +113,79 @@ if __name__ == "__main__":
     draw_tensor_ranks()
 
 
-examples = {
-    "scalar": tf.constant(3.0),
-    "vector": tf.constant([1, 2, 3]),
-    "matrix": tf.constant([[1.0, 2.0], [3.0, 4.0]], dtype=tf.float64),
-    "rank 4": tf.zeros([2, 8, 8, 3], dtype=tf.uint8),
-    "strings": tf.constant(["tensor", "flow"]),
-}
-for name, t in examples.items():
-    print(f"{name:8s} rank={t.ndim} shape={t.shape} dtype={t.dtype.name:8s} size={t.shape.num_elements()}")
+if __name__ == "__main__":
+    examples = {
+        "scalar": tf.constant(3.0),
+        "vector": tf.constant([1, 2, 3]),
+        "matrix": tf.constant([[1.0, 2.0], [3.0, 4.0]], dtype=tf.float64),
+        "rank 4": tf.zeros([2, 8, 8, 3], dtype=tf.uint8),
+        "strings": tf.constant(["tensor", "flow"]),
+    }
+    for name, t in examples.items():
+        print(f"{name:8s} rank={t.ndim} shape={t.shape} dtype={t.dtype.name:8s} size={t.shape.num_elements()}")
 
-print(tf.TensorShape([None, 3]), "->", tf.TensorShape([None, 3]).as_list(),
-      "num_elements:", tf.TensorShape([None, 3]).num_elements())
-print("cast:", tf.cast(tf.constant([1.7, -1.7]), tf.int32).numpy())   # dtypes never change silently
-v = tf.Variable([1.0, 2.0]); v.assign_add([10.0, 10.0]); print("variable:", v.numpy())
-
-
-m = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
-print("sum over rows (axis 0):", tf.reduce_sum(m, axis=0).numpy())
-print("mean of each row, kept as a column:\n", tf.reduce_mean(m, axis=1, keepdims=True).numpy())
-print("broadcast (2,3) - (2,1):\n", (m - tf.reduce_mean(m, axis=1, keepdims=True)).numpy())
-print("m @ mᵀ:\n", tf.matmul(m, m, transpose_b=True).numpy())
-col, row = tf.range(3.0)[:, tf.newaxis], tf.range(4.0)[tf.newaxis, :]
-print("outer sum (3,1)+(1,4):\n", (col + row).numpy())
-print("divide_no_nan:", tf.math.divide_no_nan(tf.constant([1.0, 2.0]), tf.constant([0.0, 4.0])).numpy())
+    print(tf.TensorShape([None, 3]), "->", tf.TensorShape([None, 3]).as_list(),
+          "num_elements:", tf.TensorShape([None, 3]).num_elements())
+    print("cast:", tf.cast(tf.constant([1.7, -1.7]), tf.int32).numpy())   # dtypes never change silently
+    v = tf.Variable([1.0, 2.0]); v.assign_add([10.0, 10.0]); print("variable:", v.numpy())
 
 
-g = tf.Graph()
-with g.as_default():
-    a = tf.compat.v1.placeholder(tf.float32, shape=[None], name="a")
-    b = tf.compat.v1.placeholder(tf.float32, shape=[None], name="b")
-    total = tf.add(a, b, name="total")
-    print("inside the block: eager?", tf.executing_eagerly(), "| total is", total)
-
-print("outside the block: eager?", tf.executing_eagerly())
-print("ops in g:", [op.name for op in g.get_operations()])
-with tf.compat.v1.Session(graph=g) as sess:
-    print("sess.run:", sess.run(total, feed_dict={a: [1.0, 2.0], b: [10.0, 20.0]}))
+if __name__ == "__main__":
+    m = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    print("sum over rows (axis 0):", tf.reduce_sum(m, axis=0).numpy())
+    print("mean of each row, kept as a column:\n", tf.reduce_mean(m, axis=1, keepdims=True).numpy())
+    print("broadcast (2,3) - (2,1):\n", (m - tf.reduce_mean(m, axis=1, keepdims=True)).numpy())
+    print("m @ mᵀ:\n", tf.matmul(m, m, transpose_b=True).numpy())
+    col, row = tf.range(3.0)[:, tf.newaxis], tf.range(4.0)[tf.newaxis, :]
+    print("outer sum (3,1)+(1,4):\n", (col + row).numpy())
+    print("divide_no_nan:", tf.math.divide_no_nan(tf.constant([1.0, 2.0]), tf.constant([0.0, 4.0])).numpy())
 
 
-x = tf.constant(3.0)
-with tf.GradientTape() as tape:
-    tape.watch(x)                        # x is a constant: watch it explicitly
-    y = x ** 2
-print("d(x²)/dx at 3:", tape.gradient(y, x).numpy())
+if __name__ == "__main__":
+    g = tf.Graph()
+    with g.as_default():
+        a = tf.compat.v1.placeholder(tf.float32, shape=[None], name="a")
+        b = tf.compat.v1.placeholder(tf.float32, shape=[None], name="b")
+        total = tf.add(a, b, name="total")
+        print("inside the block: eager?", tf.executing_eagerly(), "| total is", total)
 
-w = tf.Variable(2.0)                     # variables are watched automatically
-with tf.GradientTape(persistent=True) as tape:
-    u = w ** 3
-    v = tf.sin(w)
-print("persistent tape, two gradients:", tape.gradient(u, w).numpy(), tape.gradient(v, w).numpy())
-del tape
-
-with tf.GradientTape() as outer:
-    outer.watch(x)
-    with tf.GradientTape() as inner:
-        inner.watch(x)
-        y = x ** 3
-    dy = inner.gradient(y, x)            # 3x² = 27, recorded by the outer tape
-d2y = outer.gradient(dy, x)              # 6x = 18
-print("nested tapes: dy/dx =", dy.numpy(), " d²y/dx² =", d2y.numpy())
+    print("outside the block: eager?", tf.executing_eagerly())
+    print("ops in g:", [op.name for op in g.get_operations()])
+    with tf.compat.v1.Session(graph=g) as sess:
+        print("sess.run:", sess.run(total, feed_dict={a: [1.0, 2.0], b: [10.0, 20.0]}))
 
 
-w = tf.Variable(0.0)
-with tf.GradientTape() as tape:
-    loss = (w - 5.0) ** 2
-grad = tape.gradient(loss, w)
-w.assign_sub(0.1 * grad)
-print("loss", loss.numpy(), "grad", grad.numpy(), "-> w after one step:", w.numpy())
+if __name__ == "__main__":
+    x = tf.constant(3.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)                        # x is a constant: watch it explicitly
+        y = x ** 2
+    print("d(x²)/dx at 3:", tape.gradient(y, x).numpy())
+
+    w = tf.Variable(2.0)                     # variables are watched automatically
+    with tf.GradientTape(persistent=True) as tape:
+        u = w ** 3
+        v = tf.sin(w)
+    print("persistent tape, two gradients:", tape.gradient(u, w).numpy(), tape.gradient(v, w).numpy())
+    del tape
+
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = x ** 3
+        dy = inner.gradient(y, x)            # 3x² = 27, recorded by the outer tape
+    d2y = outer.gradient(dy, x)              # 6x = 18
+    print("nested tapes: dy/dx =", dy.numpy(), " d²y/dx² =", d2y.numpy())
+
+
+if __name__ == "__main__":
+    w = tf.Variable(0.0)
+    with tf.GradientTape() as tape:
+        loss = (w - 5.0) ** 2
+    grad = tape.gradient(loss, w)
+    w.assign_sub(0.1 * grad)
+    print("loss", loss.numpy(), "grad", grad.numpy(), "-> w after one step:", w.numpy())
 
 
 def tensor_summary(t):
