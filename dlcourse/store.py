@@ -20,16 +20,19 @@ from .report import Result
 def submission_digest(path: Path) -> str:
     """A digest of what grading sees: the learner's code cells (so outputs and test cells don't count)."""
     try:
-        data = load(Path(path)).module_text()[0].encode("utf-8")
+        return _digest(load(Path(path)))
     except CourseError:
-        data = Path(path).read_bytes() if Path(path).is_file() else b""
-    return hashlib.sha256(data).hexdigest()
+        return hashlib.sha256(Path(path).read_bytes() if Path(path).is_file() else b"").hexdigest()
 
 
 def notebook_digest(nb: dict, path: Path) -> str:
     """``submission_digest`` of the notebook ``nb`` once written to ``path``, without writing it (raises
     ``CourseError`` where it has no code to grade: then the digest is that of the file's bytes)."""
-    return hashlib.sha256(load_notebook(nb, path).module_text()[0].encode("utf-8")).hexdigest()
+    return _digest(load_notebook(nb, path))
+
+
+def _digest(submission) -> str:
+    return hashlib.sha256(submission.module_text()[0].encode("utf-8")).hexdigest()
 
 
 class ResultStore:

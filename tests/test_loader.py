@@ -60,3 +60,19 @@ def test_main_guard_and_course_cells_are_not_learner_code(tmp_path):
     assert [c.number for c in sub.cells] == [1]
     text, spans = sub.module_text()
     assert "def g" in text and len(spans) == 1
+
+
+def test_a_notebook_in_memory_has_the_digest_of_its_file(tmp_path):
+    """nbgrader's autograde step looks a result up by the notebook it holds in memory (store.notebook_digest)."""
+    import nbformat
+
+    from dlcourse.store import notebook_digest, submission_digest
+
+    path = tmp_path / "sub.ipynb"
+    digests = []
+    for answer in ("def f(x):\n    return x + 1\n", "def f(x):\n    return x + 2\n"):
+        nb = nbformat.reads(_nb(["%matplotlib inline\nimport math", answer, "def broken(:\n", "x = f(1)"]), as_version=4)
+        nbformat.write(nb, str(path))
+        assert notebook_digest(nb, path) == submission_digest(path)
+        digests.append(notebook_digest(nb, path))
+    assert digests[0] != digests[1], "another answer must give another digest"
