@@ -87,13 +87,17 @@ def probe_four_reversed(mod, X_train, y_train, X_test, y_test):
 
 def _data(rng, n_train, n_test, flip_rate=0.25, spread=2.0, imbalanced=False):
     """Standardised Gaussian classes; some test labels flipped, so test accuracy is far from training accuracy.
-    Imbalanced: one class (drawn) holds most of the samples, so the biases weigh in every prediction."""
+    Imbalanced: one class (drawn) holds most of the samples and sits amid the others. Without biases each class's
+    region is a cone from the data's mean, which cannot hold that class: a model whose biases are not trained
+    scores at least 0.16 lower (500 draws)."""
     k, d = int(rng.integers(3, 5)), int(rng.integers(4, 8))
     means = rng.normal(0, spread, (k, d))
     priors = None
     if imbalanced:
         weights = rng.permutation(np.r_[3.0, rng.uniform(0.2, 0.6, k - 1)])
         priors = weights / weights.sum()
+        major = int(np.argmax(priors))
+        means[major] = np.delete(means, major, axis=0).mean(axis=0)
 
     def draw(n):
         y = rng.choice(k, n, p=priors)
