@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import json
 import os
 
 import nbformat
@@ -55,24 +56,33 @@ def one_engine():
 
 
 class _SchemaChecked:
-    """``jsonschema`` for nbgrader's cell checks: ``validate`` checks each schema once, then only the
-    instance, raising the same best-matching error as ``jsonschema.validate``."""
+    """``jsonschema`` for nbgrader's cell checks: ``validate`` checks each schema once, and each distinct
+    instance once (a class's cells carry the same metadata), raising the same best-matching error as
+    ``jsonschema.validate``. nbgrader reads its schema anew for every notebook pass: schemas are told
+    apart by content."""
 
     def __init__(self, module):
-        self.module, self._validators = module, {}
+        self.module, self._validators, self._valid = module, {}, set()
+        self._last = (None, "")   # the schema object seen last, and its content
 
     def __getattr__(self, name):
         return getattr(self.module, name)
 
     def validate(self, instance, schema):
-        key = id(schema)
+        if schema is not self._last[0]:
+            self._last = (schema, json.dumps(schema, sort_keys=True))
+        key = self._last[1]
         if key not in self._validators:
             cls = self.module.validators.validator_for(schema)
             cls.check_schema(schema)
-            self._validators[key] = (schema, cls(schema))   # the schema is kept, so its id stays its own
-        error = self.module.exceptions.best_match(self._validators[key][1].iter_errors(instance))
+            self._validators[key] = cls(schema)
+        seen = (key, json.dumps(instance, sort_keys=True, default=repr))
+        if seen in self._valid:
+            return
+        error = self.module.exceptions.best_match(self._validators[key].iter_errors(instance))
         if error is not None:
             raise error
+        self._valid.add(seen)
 
 
 class Recorder:
@@ -114,6 +124,24 @@ class _Failed(Exception):
 _RELEASE_LOOKUPS = ("find_assignment", "find_notebook", "find_source_cell", "find_graded_cell")
 
 
+# A submission's grades and comments: nbgrader finds each with a query of its own, once per cell.
+_SUBMISSION_LOOKUPS = {"find_grade": "grades", "find_comment": "comments"}
+
+
+def _from_submission(rows, missing):
+    found = {}
+
+    def find(self, cell, notebook, assignment, student):
+        key = (notebook, assignment, student)
+        if key not in found:
+            submitted = self.find_submission_notebook(notebook, assignment, student)
+            found[key] = {row.name: row for row in getattr(submitted, rows)}
+        if cell not in found[key]:
+            raise missing(f"No such {rows[:-1]}: {cell}/{notebook}/{assignment}/{student}")
+        return found[key][cell]
+    return find
+
+
 def _once(lookup):
     rows = {}
 
@@ -128,7 +156,8 @@ def _once(lookup):
 def one_transaction():
     """Every nbgrader ``Gradebook`` opened in the block shares one session, whose commits wait for the block:
     it commits once when the block ends, and rolls everything back if the block raises or nbgrader rolled back.
-    In that one session the release's rows stay loaded, so nbgrader looks each up once per block."""
+    In that one session the release's rows stay loaded, so nbgrader looks each up once per block, and a
+    submission's grades and comments are loaded together."""
     import nbgrader.api as api
 
     shared, rolled_back = [], []
@@ -150,9 +179,11 @@ def one_transaction():
         return shared[0]
 
     api.scoped_session, api.Gradebook.close = one_session, lambda self: None
-    lookups = {name: getattr(api.Gradebook, name) for name in _RELEASE_LOOKUPS}
-    for name, lookup in lookups.items():
-        setattr(api.Gradebook, name, _once(lookup))
+    lookups = {name: getattr(api.Gradebook, name) for name in (*_RELEASE_LOOKUPS, *_SUBMISSION_LOOKUPS)}
+    for name in _RELEASE_LOOKUPS:
+        setattr(api.Gradebook, name, _once(lookups[name]))
+    for name, rows in _SUBMISSION_LOOKUPS.items():
+        setattr(api.Gradebook, name, _from_submission(rows, api.MissingEntry))
     try:
         yield
         if rolled_back:          # nbgrader caught a database error and went on: what it wrote before is gone
@@ -191,7 +222,8 @@ class OnePassAutograde(Autograde):
             for self._sanitizing in (True, False):
                 if not self._sanitizing:     # the autograde pass reads the sanitised notebook from autograded/
                     resources = self._pass_resources(autograded, datetime.datetime.now().timestamp())
-                _, nb = nbformat.validator.normalize(nb)
+                if self._sanitizing:         # the autograde pass's notebook is already normalised
+                    _, nb = nbformat.validator.normalize(nb)
                 if "language" in nb.metadata:
                     resources["language"] = nb.metadata["language"].lower()
                 for preprocessor in self._pass_preprocessors():
@@ -200,7 +232,8 @@ class OnePassAutograde(Autograde):
         finally:
             self._sanitizing = True
         nbformat.validate(nb, relax_add_props=True)   # a notebook a step made invalid fails, as in stock nbgrader
-        self.write_single_notebook(nbformat.writes(nb) + "\n", resources)
+        # nbformat.writes less its second validation: the same JSON
+        self.write_single_notebook(nbformat.versions[nb.nbformat].writes_json(nb) + "\n", resources)
 
     def _pass_resources(self, path: str, modified: float) -> dict:
         """The resources nbconvert's ``from_filename`` builds for the notebook at ``path``."""

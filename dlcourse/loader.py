@@ -7,6 +7,7 @@ lines are commented out: they mean nothing outside a kernel.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -84,6 +85,17 @@ def is_learner_code(metadata) -> bool:
     return not (isinstance(tags, list) and "visible-checks" in tags)
 
 
+@functools.lru_cache(maxsize=4096)
+def _syntax_error(source: str) -> str:
+    """Where and why ``source`` does not compile, or "" (cached: most cells are the release's, alike for every learner)."""
+    try:
+        compile(source, "cell", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        where = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
+        return f"{where}: {getattr(exc, 'msg', exc)}"
+    return ""
+
+
 def _strip_magics(source: str) -> str:
     if source.lstrip().startswith("%%"):
         return ""  # a cell magic: the whole cell is for IPython
@@ -151,11 +163,9 @@ def _compiled(path: Path, raw: list[Cell]) -> Submission:
     cells, problems = [], []
     for cell in raw:
         source = _strip_magics(cell.source)
-        try:
-            compile(source, f"cell {cell.number}", "exec", dont_inherit=True)
-        except (SyntaxError, ValueError) as exc:
-            where = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
-            problems.append(f"cell {cell.number} has a syntax error{where}: {getattr(exc, 'msg', exc)}; it was left out")
+        error = _syntax_error(source)
+        if error:
+            problems.append(f"cell {cell.number} has a syntax error{error}; it was left out")
             continue
         if source.strip():
             cells.append(Cell(cell.number, source))
