@@ -19,7 +19,7 @@ from traitlets.config import Config
 
 from .course import Course
 from .errors import CourseError
-from .grade import grade
+from .grade import grade_job
 from .gradebook import Recorder, one_engine
 from .pool import run_all
 from .report import Result
@@ -58,12 +58,6 @@ def submissions(coursedir, assignment: str) -> dict[str, Path]:
         parts = Path(folder).relative_to(Path(coursedir.root) / coursedir.submitted_directory).parts
         found[parts[0]] = Path(folder) / f"{assignment}.ipynb"
     return found
-
-
-def grade_job(job) -> Result:
-    """One pool job: ``(assignment, path, course root)`` -> its result."""
-    assignment, path, root = job
-    return grade(assignment, path, course=Course.load(Path(root)))
 
 
 def autograde(assignment: str, jobs: int = 1, shard: str = "1/1", course: Course | None = None,

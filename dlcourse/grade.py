@@ -89,3 +89,10 @@ def grade(assignment: str, path, course: Course | None = None, seed: int | None 
                   tests=records, errors=errors, seed=seed, flags=list(run.flags),
                   timings={"wall_s": round(time.perf_counter() - start, 3), "ready_s": round(grading.ready_s, 3),
                            "worker_starts": run.starts, "peak_rss_mb": round(run.peak_rss / 2**20, 1)})
+
+
+def grade_job(job) -> Result:
+    """One pool job: ``(assignment, path, course root)`` -> its result. Here, not in autograde.py, so that a
+    pool's process imports only what grading needs (not nbgrader) before its sandbox starts."""
+    assignment, path, root = job
+    return grade(assignment, path, course=Course.load(Path(root)))

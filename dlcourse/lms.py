@@ -104,7 +104,8 @@ def write_outputs(results: dict[str, Result], problems: dict[str, str], folder: 
 def grade_download(assignment: str, paths: list[Path], jobs: int = 2, out: Path | None = None,
                    course=None, say=print) -> tuple[dict[str, Result], Path, Path]:
     """Grade every learner of a download with the warm pool, resumably; write the CSV and JSON lines."""
-    from .autograde import grade_job, progress
+    from .autograde import progress
+    from .grade import grade_job
     from .course import Course
     from .pool import run_all
     from .store import ResultStore, submission_digest

@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .autograde import grade_job, nbgrader_api
+from .autograde import nbgrader_api
 from .course import Course
 from .errors import CourseError
+from .grade import grade_job
 from .gradebook import one_engine
 from .inbox import FAILED, GRADED, GRADING, LATE, OFF, OPEN, SUPERSEDED, WAITING, Entry, Ledger, scan
 from .pool import WarmPool, run_all

@@ -340,7 +340,8 @@ def _mistake(root: Path) -> dict:
 
 def test_after_the_deadline_the_gradebook_holds_what_it_would_without_the_loop(klass, tmp_path, monkeypatch):
     """The loop grades before the deadline; then the instructor's collect + autograde, as without it."""
-    from dlcourse.autograde import autograde, grade_job, nbgrader_api
+    from dlcourse.autograde import autograde, nbgrader_api
+    from dlcourse.grade import grade_job
 
     mistake = _mistake(klass)
     submit(klass, "ann", notebook=mistake)
@@ -372,7 +373,7 @@ def test_after_the_deadline_the_gradebook_holds_what_it_would_without_the_loop(k
 
 
 def test_a_hanging_submission_costs_only_itself(klass, monkeypatch):
-    from dlcourse.autograde import grade_job
+    from dlcourse.grade import grade_job
     from dlcourse.demo import _solved, _with_cell
 
     with open(klass / "course_config.py", "a") as fh:   # a short leash, so the test is quick
